@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Rumbo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rumbo", targets: ["rumbo"]),
+        .library(name: "RumboCore", targets: ["RumboCore"]),
+        .library(name: "RumboStore", targets: ["RumboStore"]),
+        .library(name: "RumboServer", targets: ["RumboServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+    ],
+    targets: [
+        // Pure OKR domain: types, progress, grading, status. Foundation only.
+        .target(name: "RumboCore"),
+        // One store API over SQLite and PostgreSQL.
+        .target(
+            name: "RumboStore",
+            dependencies: [
+                "RumboCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Thin HTTP layer: JSON API, HTML pages, SVG charts.
+        .target(
+            name: "RumboServer",
+            dependencies: [
+                "RumboCore",
+                "RumboStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        // Thin CLI over the libraries.
+        .executableTarget(
+            name: "rumbo",
+            dependencies: [
+                "RumboCore",
+                "RumboStore",
+                "RumboServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "RumboCoreTests", dependencies: ["RumboCore"]),
+        .testTarget(name: "RumboStoreTests", dependencies: ["RumboCore", "RumboStore"]),
+        .testTarget(
+            name: "RumboServerTests",
+            dependencies: [
+                "RumboCore", "RumboStore", "RumboServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import RumboCore
+import RumboStore
+
+/// The JSON API under `/api/v1`, as documented in `openapi.yaml`. Every collection of the OKR
+/// model gets the same create / read / update / list routes; check-ins are append-only.
+struct APIRoutes<Context: RequestContext>: Sendable {
+    let store: Store
+    let configuration: ServerConfiguration
+
+    func register(on router: Router<Context>) {
+        let api = router.group("api/v1")
+        api.get("orgs") { _, _ in try APICoding.response(try await store.organizations()) }
+        api.post("orgs") { request, _ in
+            let organization = try await APICoding.decode(Organization.self, from: request)
+            try requireClientID(organization.id)
+            return try APICoding.response(try await store.createOrganization(organization), status: .created)
+        }
+        api.get("orgs/:org") { _, context in try APICoding.response(try await organization(context)) }
+
+        collection(Team.self, path: "teams", on: api)
+        collection(Person.self, path: "people", on: api)
+        collection(Cycle.self, path: "cycles", on: api)
+        collection(Objective.self, path: "objectives", on: api)
+        collection(KeyResult.self, path: "key-results", on: api) { records, organization in
+            try await withStates(records, organization)
+        }
+        collection(Initiative.self, path: "initiatives", on: api)
+
+        api.get("orgs/:org/key-results/:id/check-ins") { _, context in
+            let organization = try await organization(context)
+            let keyResult = try await store.fetch(KeyResult.self, id: try context.parameters.require("id"), in: organization.id)
+            return try APICoding.response(try await store.checkIns(keyResultIDs: [keyResult.id], in: organization.id))
+        }
+        api.post("orgs/:org/key-results/:id/check-ins") { request, context in
+            let organization = try await organization(context)
+            var checkIn = try await APICoding.decode(CheckIn.self, from: request)
+            checkIn.keyResultID = try context.parameters.require("id")
+            let now = configuration.clock()
+            return try APICoding.response(try await store.recordCheckIn(checkIn, in: organization, now: now), status: .created)
+        }
+        api.get("orgs/:org/check-ins/:id") { _, context in
+            let organization = try await organization(context)
+            return try APICoding.response(try await store.checkIn(id: try context.parameters.require("id"), in: organization.id))
+        }
+    }
+
+    /// List, create, read and update for one record type. Query parameters named like a column
+    /// (`?cycle_id=…`, `?objective_id=…`) filter the list. `present` decorates what is returned.
+    func collection<T: StoredRecord & Codable>(
+        _ type: T.Type, path: String, on api: RouterGroup<Context>,
+        present: @escaping @Sendable ([T], Organization) async throws -> any Encodable = { records, _ in records }
+    ) {
+        api.get("orgs/:org/\(path)") { request, context in
+            let organization = try await organization(context)
+            var filters: [String: String] = [:]
+            for (key, value) in request.uri.queryParameters {
+                guard T.columns.contains(String(key)) else {
+                    throw RumboError(
+                        .malformed, field: String(key),
+                        en: "Unknown filter '\(key)'. Filter by one of: \(T.columns.filter { $0.hasSuffix("_id") || $0 == "status" }.joined(separator: ", ")).",
+                        es: "Filtro desconocido '\(key)'. Filtra por uno de: \(T.columns.filter { $0.hasSuffix("_id") || $0 == "status" }.joined(separator: ", ")).")
+                }
+                filters[String(key)] = String(value)
+            }
+            return try APICoding.response(try await present(try await store.list(type, in: organization.id, filters: filters), organization))
+        }
+        api.post("orgs/:org/\(path)") { request, context in
+            let organization = try await organization(context)
+            let record = try await APICoding.decode(T.self, from: request)
+            try requireClientID(record.id)
+            let created = try await store.create(record, in: organization.id)
+            return try APICoding.response(try await present([created], organization).single, status: .created)
+        }
+        api.get("orgs/:org/\(path)/:id") { _, context in
+            let organization = try await organization(context)
+            let record = try await store.fetch(type, id: try context.parameters.require("id"), in: organization.id)
+            return try APICoding.response(try await present([record], organization).single)
+        }
+        api.put("orgs/:org/\(path)/:id") { request, context in
+            let organization = try await organization(context)
+            var record = try await APICoding.decode(T.self, from: request)
+            record.id = try context.parameters.require("id")
+            guard record.version > 0 else {
+                throw RumboError(
+                    .invalid, field: "version",
+                    en: "An update needs the 'version' you read (from GET), so edits made meanwhile are not overwritten.",
+                    es: "Una actualización necesita la 'version' que leíste (con GET), para no sobrescribir cambios hechos mientras tanto.")
+            }
+            _ = try await store.fetch(type, id: record.id, in: organization.id)
+            let updated = try await store.update(record, in: organization.id)
+            return try APICoding.response(try await present([updated], organization).single)
+        }
+    }
+
+    func organization(_ context: Context) async throws -> Organization {
+        try await store.organization(try context.parameters.require("org"))
+    }
+
+    /// Key results are returned with their computed state (progress, status, confidence).
+    func withStates(_ keyResults: [KeyResult], _ organization: Organization) async throws -> any Encodable {
+        let history = Dictionary(grouping: try await store.checkIns(keyResultIDs: keyResults.map(\.id), in: organization.id), by: \.keyResultID)
+        let today = LocalDate(configuration.clock(), in: organization.zone)
+        return keyResults.map { KeyResultResource(keyResult: $0, state: $0.state(history: history[$0.id] ?? [], on: today)) }
+    }
+}
+
+/// Client-chosen ids (for idempotent creation) must be short and URL-safe.
+private func requireClientID(_ id: String) throws {
+    let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+    guard id.isEmpty || (id.count <= 64 && id.allSatisfy(allowed.contains)) else {
+        throw RumboError.invalid(
+            "id", en: "An id is up to 64 letters, digits, '_' or '-'; leave it out to get one assigned.",
+            es: "Un id tiene hasta 64 letras, dígitos, '_' o '-'; omítelo para que se asigne uno.")
+    }
+}
+
+/// A key result and its computed state, as one JSON object.
+struct KeyResultResource: Encodable {
+    let keyResult: KeyResult
+    let state: KeyResultState
+
+    private enum Keys: String, CodingKey { case state }
+
+    func encode(to encoder: any Encoder) throws {
+        try keyResult.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(state, forKey: .state)
+    }
+}
+
+extension Encodable {
+    /// A one-element list's element (lists come back from `present`).
+    fileprivate var single: any Encodable {
+        if let array = self as? [any Encodable], array.count == 1 { return array[0] }
+        return self
+    }
+}

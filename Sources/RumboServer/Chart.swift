@@ -1,0 +1,68 @@
+import Foundation
+import RumboCore
+
+/// Server-side SVG charts: no JavaScript, readable on a phone, every label escaped.
+enum Chart {
+    /// A key result's check-in history from its start to its due date, against the target (or
+    /// threshold) line, with the straight line from baseline to target that "on pace" means.
+    static func history(of summary: KeyResultSummary, today: LocalDate, language: Language) -> String {
+        let kr = summary.keyResult
+        let format = Formatter(language: language)
+        let width = 640.0, height = 260.0
+        let left = 56.0, right = 16.0, top = 16.0, bottom = 34.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+
+        let points = summary.history.map { (day: $0.day, value: $0.value) }
+        var values = points.map(\.value) + [kr.target]
+        if let baseline = kr.baseline { values.append(baseline) }
+        if let stretch = kr.stretch { values.append(stretch) }
+        var low = values.min() ?? 0, high = values.max() ?? 1
+        if low == high { low -= 1; high += 1 }
+        let pad = (high - low) * 0.08
+        low -= pad
+        high += pad
+        if values.allSatisfy({ $0 >= 0 }) { low = max(low, 0) }
+
+        let totalDays = Double(max(kr.start.days(until: kr.due), 1))
+        func x(_ day: LocalDate) -> Double { left + plotWidth * min(max(Double(kr.start.days(until: day)) / totalDays, 0), 1) }
+        func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - low) / (high - low)) }
+        func f(_ number: Double) -> String { String(format: "%.1f", number) }
+
+        var svg = """
+            <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
+            <title id="chart-title">\(escape(Strings.text("chart_title", language)))</title>
+            """
+        for step in 0...4 {
+            let value = low + (high - low) * Double(step) / 4
+            svg += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\"/>"
+            svg += "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(escape(format.number(value)))</text>"
+        }
+        svg += "<text class=\"axis\" x=\"\(f(left))\" y=\"\(f(height - 10))\">\(escape(format.day(kr.start)))</text>"
+        svg += "<text class=\"axis\" x=\"\(f(width - right))\" y=\"\(f(height - 10))\" text-anchor=\"end\">\(escape(format.day(kr.due)))</text>"
+
+        if let baseline = kr.baseline, !kr.kind.isThreshold {
+            svg += "<line class=\"pace\" x1=\"\(f(x(kr.start)))\" y1=\"\(f(y(baseline)))\" x2=\"\(f(x(kr.due)))\" y2=\"\(f(y(kr.target)))\"/>"
+        }
+        let targetLabel = Strings.text(kr.kind.isThreshold ? "threshold" : "target", language)
+        svg += "<line class=\"target\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(kr.target)))\" y2=\"\(f(y(kr.target)))\"/>"
+        svg += "<text class=\"target-label\" x=\"\(f(width - right - 4))\" y=\"\(f(y(kr.target) - 6))\" text-anchor=\"end\">\(escape(targetLabel)) \(escape(format.value(kr.target, unit: kr.unit)))</text>"
+        if let stretch = kr.stretch {
+            svg += "<line class=\"stretch\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(stretch)))\" y2=\"\(f(y(stretch)))\"/>"
+        }
+        if today >= kr.start && today <= kr.due {
+            svg += "<line class=\"today\" x1=\"\(f(x(today)))\" x2=\"\(f(x(today)))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\"/>"
+        }
+        if !points.isEmpty {
+            let path = points.map { "\(f(x($0.day))),\(f(y($0.value)))" }.joined(separator: " ")
+            svg += "<polyline class=\"series\" points=\"\(path)\"/>"
+            for point in points {
+                let missed = kr.kind.isThreshold && !kr.isCompliant(point.value)
+                svg += "<circle class=\"point\(missed ? " missed" : "")\" cx=\"\(f(x(point.day)))\" cy=\"\(f(y(point.value)))\" r=\"3.5\">"
+                svg += "<title>\(escape(format.day(point.day))): \(escape(format.value(point.value, unit: kr.unit)))</title></circle>"
+            }
+        }
+        return svg + "</svg>"
+    }
+
+    static func escape(_ text: String) -> String { HTMLResponse.escape(text) }
+}

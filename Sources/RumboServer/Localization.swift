@@ -1,0 +1,138 @@
+import Foundation
+import RumboCore
+
+/// Every interface string in both languages. Templates read them as `{{t.key}}`.
+enum Strings {
+    static let table: [String: (en: String, es: String)] = [
+        "app_tagline": ("OKRs for customer experience", "OKR para la experiencia del cliente"),
+        "overview": ("Overview", "Resumen"),
+        "organizations": ("Organizations", "Organizaciones"),
+        "cycle": ("Cycle", "Ciclo"),
+        "show": ("Show", "Ver"),
+        "team": ("Team", "Equipo"),
+        "teams": ("Teams", "Equipos"),
+        "objective": ("Objective", "Objetivo"),
+        "objectives": ("Objectives", "Objetivos"),
+        "key_result": ("Key result", "Resultado clave"),
+        "key_results": ("Key results", "Resultados clave"),
+        "initiatives": ("Initiatives", "Iniciativas"),
+        "people": ("People", "Personas"),
+        "progress": ("Progress", "Progreso"),
+        "status": ("Status", "Estado"),
+        "owner": ("Owner", "Responsable"),
+        "current_value": ("Current value", "Valor actual"),
+        "baseline": ("Baseline", "Línea base"),
+        "target": ("Target", "Meta"),
+        "threshold": ("Threshold", "Umbral"),
+        "commit_level": ("Commit", "Compromiso"),
+        "stretch_level": ("Stretch", "Ambición"),
+        "due": ("Due", "Fecha límite"),
+        "expected_by_now": ("Expected by now", "Esperado a hoy"),
+        "confidence": ("Confidence", "Confianza"),
+        "confidence_hint": ("How sure are you of reaching the target? 0 = not at all, 10 = certain.", "¿Qué tan seguro estás de alcanzar la meta? 0 = nada, 10 = totalmente."),
+        "no_confidence": ("—", "—"),
+        "on_track": ("On track", "En camino"),
+        "at_risk": ("At risk", "En riesgo"),
+        "off_track": ("Off track", "Desviado"),
+        "planning": ("Planning", "En planificación"),
+        "active": ("Active", "Activo"),
+        "closed": ("Closed", "Cerrado"),
+        "grade": ("Grade", "Calificación"),
+        "history": ("History", "Historial"),
+        "chart_title": ("Check-in history against the target", "Historial de check-ins frente a la meta"),
+        "checkin": ("Weekly check-in", "Check-in semanal"),
+        "checkin_value": ("New value", "Nuevo valor"),
+        "checkin_note": ("What changed?", "¿Qué cambió?"),
+        "checkin_blockers": ("Blockers", "Bloqueos"),
+        "checkin_submit": ("Save check-in", "Guardar check-in"),
+        "checkin_saved": ("Check-in saved.", "Check-in guardado."),
+        "checkin_closed": ("This cycle is closed: its key results take no more check-ins.", "Este ciclo está cerrado: sus resultados clave no admiten más check-ins."),
+        "date": ("Date", "Fecha"),
+        "value": ("Value", "Valor"),
+        "note": ("Note", "Nota"),
+        "source": ("Source", "Origen"),
+        "manual": ("manual", "manual"),
+        "automatic": ("automatic", "automático"),
+        "no_checkins": ("No check-ins yet. The first one sets the starting point of the chart.", "Aún no hay check-ins. El primero fija el punto de partida del gráfico."),
+        "no_objectives": ("No objectives in this cycle yet. Create them through the API or the CLI.", "Aún no hay objetivos en este ciclo. Créalos con la API o la CLI."),
+        "no_cycles": ("This organization has no cycles yet. Create one with the API (POST /api/v1/orgs/{org}/cycles).", "Esta organización aún no tiene ciclos. Crea uno con la API (POST /api/v1/orgs/{org}/cycles)."),
+        "supports": ("Supports", "Apoya a"),
+        "supported_by": ("Supported by", "Apoyado por"),
+        "kind_increase": ("Increase", "Aumentar"),
+        "kind_decrease": ("Decrease", "Reducir"),
+        "kind_keep_above": ("Keep at or above", "Mantener por encima de"),
+        "kind_keep_below": ("Keep at or below", "Mantener por debajo de"),
+        "kind_milestone": ("Milestone", "Hito"),
+        "compliant_now": ("Met this week", "Se cumple esta semana"),
+        "not_compliant_now": ("Not met this week", "No se cumple esta semana"),
+        "compliance_share": ("weeks met", "semanas cumplidas"),
+        "items_done": ("items done", "tareas hechas"),
+        "over_target": ("past the target", "por encima de la meta"),
+        "initiative_planned": ("Planned", "Planificada"),
+        "initiative_in_progress": ("In progress", "En curso"),
+        "initiative_done": ("Done", "Hecha"),
+        "initiative_cancelled": ("Cancelled", "Cancelada"),
+        "language": ("Language", "Idioma"),
+        "back_to_overview": ("Back to the overview", "Volver al resumen"),
+        "last_checkin": ("Last check-in", "Último check-in"),
+        "never": ("never", "nunca"),
+        "api_docs": ("JSON API (OpenAPI)", "API JSON (OpenAPI)"),
+        "error_title": ("Something is not right", "Algo no está bien"),
+        "value_required": ("Type the new value, for example 42 or 12.5.", "Escribe el nuevo valor, por ejemplo 42 o 12,5."),
+        "value_not_number": ("'%@' is not a number. Type it like 42 or 12.5.", "'%@' no es un número. Escríbelo como 42 o 12,5."),
+        "today": ("today", "hoy"),
+        "weeks_left": ("weeks left", "semanas restantes"),
+    ]
+
+    /// The whole table in one language, for templates.
+    static func all(_ language: Language) -> [String: String] {
+        table.mapValues { language == .spanish ? $0.es : $0.en }
+    }
+
+    static func text(_ key: String, _ language: Language) -> String {
+        guard let entry = table[key] else { return key }
+        return language == .spanish ? entry.es : entry.en
+    }
+}
+
+/// Numbers and dates the way each language writes them.
+struct Formatter {
+    let language: Language
+
+    /// `12,5` in Spanish, `12.5` in English; whole numbers without decimals; at most two decimals.
+    func number(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        var text = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
+        if text.contains(".") { while text.hasSuffix("0") { text.removeLast() } }
+        return language == .spanish ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
+
+    func value(_ value: Double, unit: String) -> String {
+        switch unit {
+        case "": number(value)
+        case "%": number(value) + "%"
+        case "€", "$": language == .spanish ? number(value) + " " + unit : unit + number(value)
+        default: number(value) + " " + unit
+        }
+    }
+
+    func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
+
+    /// `25 nov 2026` / `Nov 25, 2026`.
+    func day(_ day: LocalDate) -> String {
+        let months =
+            language == .spanish
+            ? ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"]
+            : ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return language == .spanish
+            ? "\(day.day) \(months[day.month - 1]) \(day.year)" : "\(months[day.month - 1]) \(day.day), \(day.year)"
+    }
+
+    /// Reads a number typed by a person: `12,5`, `12.5`, ` 1 200 `; `nil` if it is not one.
+    static func parseNumber(_ text: String) -> Double? {
+        var cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
+        if cleaned.contains(",") && !cleaned.contains(".") { cleaned = cleaned.replacingOccurrences(of: ",", with: ".") }
+        guard !cleaned.isEmpty, let value = Double(cleaned), value.isFinite else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import Mustache
+import NIOCore
+import RumboCore
+
+/// HTML responses and escaping.
+enum HTMLResponse {
+    static func html(_ body: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A minimal page for errors, which must render even when templates are unavailable.
+    static func page(status: HTTPResponse.Status, title: String, message: String) -> Response {
+        html(
+            """
+            <!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title)) · Rumbo</title><link rel="stylesheet" href="/static/rumbo.css"></head>
+            <body><main class="page"><h1>\(escape(title))</h1><p class="form-error">\(escape(message))</p><p><a href="/">Rumbo</a></p></main></body></html>
+            """, status: status)
+    }
+
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+/// Builds the plain dictionaries the Mustache templates render, from the core's summaries.
+/// Views are tested without a database: give them a `CycleData` made in memory.
+struct PageContext {
+    let language: Language
+    let organization: Organization
+    let organizations: [Organization]
+    let path: String
+    let query: [String: String]
+
+    var format: Formatter { Formatter(language: language) }
+
+    /// What every page shows: strings, language switch, organization switch.
+    func base(title: String) -> [String: Any] {
+        let other: Language = language == .spanish ? .english : .spanish
+        var query = self.query
+        query["lang"] = other.rawValue
+        let switchURL = path + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncode($0.value))" }.joined(separator: "&")
+        return [
+            "t": Strings.all(language), "lang": language.rawValue, "title": title,
+            "org": ["name": organization.name, "slug": organization.slug, "url": "/o/\(organization.slug)"],
+            "organizations": organizations.map { ["name": $0.name, "url": "/o/\($0.slug)", "current": $0.id == organization.id] },
+            "has_many_orgs": organizations.count > 1,
+            "switch_lang": ["code": other.rawValue, "name": other == .spanish ? "Español" : "English", "url": switchURL],
+        ]
+    }
+
+    func cycles(_ data: CycleData) -> [[String: Any]] {
+        data.cycles.reversed().map {
+            ["id": $0.id, "name": "\($0.name) · \(Strings.text($0.status.rawValue, language))", "selected": $0.id == data.cycle.id]
+        }
+    }
+
+    func cycle(_ cycle: Cycle) -> [String: Any] {
+        [
+            "id": cycle.id, "name": cycle.name, "status": cycle.status.rawValue, "status_text": Strings.text(cycle.status.rawValue, language),
+            "dates": "\(format.day(cycle.start)) – \(format.day(cycle.end))", "closed": cycle.status == .closed,
+        ]
+    }
+
+    func status(_ status: Status) -> [String: Any] {
+        ["code": status.rawValue, "text": Strings.text(status.rawValue, language)]
+    }
+
+    func objective(_ summary: ObjectiveSummary, closed: Bool) -> [String: Any] {
+        [
+            "id": summary.objective.id, "title": summary.objective.title, "description": summary.objective.description,
+            "url": "/o/\(organization.slug)/objectives/\(summary.objective.id)",
+            "progress": format.percent(summary.progress), "progress_width": width(summary.progress),
+            "grade": format.number((summary.progress * 10).rounded() / 10), "closed": closed,
+            "status": status(summary.status), "owner": summary.owner?.name ?? "",
+            "supports": summary.supports, "has_supports": !summary.supports.isEmpty,
+            "key_results": summary.keyResults.map { keyResult($0) },
+        ]
+    }
+
+    func keyResult(_ summary: KeyResultSummary) -> [String: Any] {
+        let kr = summary.keyResult
+        let state = summary.state
+        var detail: String
+        if kr.kind.isThreshold {
+            let (ok, measured) = kr.compliance(history: summary.history, on: LocalDate(Date(), in: organization.zone))
+            detail = "\(ok)/\(measured) \(Strings.text("compliance_share", language))"
+        } else if kr.kind == .milestone {
+            detail = "\(format.number(state.currentValue ?? 0))/\(format.number(kr.target)) \(Strings.text("items_done", language))"
+        } else {
+            detail = "\(format.value(kr.effectiveBaseline, unit: kr.unit)) → \(format.value(kr.target, unit: kr.unit))"
+        }
+        if state.rawProgress > 1, !kr.kind.isThreshold { detail += " · \(format.percent(state.rawProgress)) \(Strings.text("over_target", language))" }
+        return [
+            "id": kr.id, "title": kr.title, "url": "/o/\(organization.slug)/key-results/\(kr.id)",
+            "kind": Strings.text("kind_" + kr.kind.rawValue, language),
+            "current": state.currentValue.map { format.value($0, unit: kr.unit) } ?? "—",
+            "current_raw": state.currentValue.map { String($0) } ?? "",
+            "target": format.value(kr.target, unit: kr.unit), "detail": detail,
+            "progress": format.percent(state.progress), "progress_width": width(state.progress),
+            "expected_width": width(state.expectedProgress),
+            "status": status(state.status), "confidence": state.confidence.map(String.init) ?? "",
+            "has_confidence": state.confidence != nil, "owner": summary.owner?.name ?? "",
+            "compliant": state.currentlyCompliant.map { Strings.text($0 ? "compliant_now" : "not_compliant_now", language) } ?? "",
+        ]
+    }
+
+    func initiative(_ initiative: Initiative) -> [String: Any] {
+        [
+            "title": initiative.title, "description": initiative.description,
+            "status": initiative.status.rawValue, "status_text": Strings.text("initiative_" + initiative.status.rawValue, language),
+            "dates": [initiative.start, initiative.end].compactMap { $0.map(format.day) }.joined(separator: " – "),
+        ]
+    }
+
+    func checkIn(_ checkIn: CheckIn, keyResult: KeyResult, people: [String: Person]) -> [String: Any] {
+        [
+            "date": format.day(checkIn.day), "value": format.value(checkIn.value, unit: keyResult.unit),
+            "confidence": checkIn.confidence.map(String.init) ?? "—", "note": checkIn.note, "blockers": checkIn.blockers, "has_blockers": !checkIn.blockers.isEmpty,
+            "author": checkIn.authorID.flatMap { people[$0]?.name } ?? "", "source": Strings.text(checkIn.source.rawValue, language),
+            "automatic": checkIn.source == .automatic,
+        ]
+    }
+
+    private func width(_ fraction: Double) -> String { String(format: "%.1f", min(max(fraction, 0), 1) * 100) }
+}
+
+func percentEncode(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+}
+
+/// The compiled templates, loaded once from the bundle.
+struct Templates: Sendable {
+    let library: MustacheLibrary
+
+    static func load() async throws -> Templates {
+        guard let directory = Bundle.module.url(forResource: "templates", withExtension: nil, subdirectory: "Resources")?.path else {
+            throw RumboError(.notFound, en: "Templates not found in the bundle.", es: "No se encontraron las plantillas.")
+        }
+        return Templates(library: try await MustacheLibrary(directory: directory))
+    }
+
+    func render(_ name: String, _ context: [String: Any]) throws -> String {
+        guard let html = library.render(context, withTemplate: name) else {
+            throw RumboError(.notFound, en: "No template named \(name).", es: "No hay plantilla \(name).")
+        }
+        return html
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Hummingbird
+import RumboCore
+import RumboStore
+
+/// The server-rendered web app: thin handlers that load a `CycleData` (the query), let the core
+/// compute summaries (the model) and render a template (the view).
+struct WebRoutes<Context: RequestContext>: Sendable {
+    let store: Store
+    let templates: Templates
+    let configuration: ServerConfiguration
+
+    func register(on router: Router<Context>) {
+        router.get("/") { request, _ in try await home(request) }
+        router.get("/o/:org") { request, context in try await overview(request, context) }
+        router.get("/o/:org/teams/:id") { request, context in try await team(request, context) }
+        router.get("/o/:org/objectives/:id") { request, context in try await objective(request, context) }
+        router.get("/o/:org/key-results/:id") { request, context in try await keyResult(request, context, form: nil) }
+        router.post("/o/:org/key-results/:id/check-ins") { request, context in try await postCheckIn(request, context) }
+    }
+
+    // MARK: Pages
+
+    func home(_ request: Request) async throws -> Response {
+        let organizations = try await store.organizations()
+        let chosen = organizations.first { $0.slug == configuration.defaultOrganization } ?? organizations.first
+        guard let chosen else {
+            return HTMLResponse.page(
+                status: .ok, title: "Rumbo",
+                message: "No organizations yet: run `rumbo demo` to load the demo, or create one with POST /api/v1/orgs. / Aún no hay organizaciones: ejecuta `rumbo demo` para cargar la demo.")
+        }
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        return Response(status: .seeOther, headers: [.location: "/o/\(chosen.slug)\(query)"])
+    }
+
+    func overview(_ request: Request, _ context: Context) async throws -> Response {
+        let page = try await pageContext(request, context)
+        guard let data = try await store.cycleData(for: page.organization, cycleID: request.uri.queryParameters.get("cycle"), today: today(page.organization)) else {
+            return try render("empty", page: page, title: page.organization.name, ["message": Strings.text("no_cycles", page.language)], request: request)
+        }
+        let teams = data.summaries(today: today(page.organization)).map { team in
+            [
+                "name": team.team.name, "url": "/o/\(page.organization.slug)/teams/\(team.team.id)", "depth": team.depth,
+                "is_company": team.team.isCompany, "progress": page.format.percent(team.progress),
+                "objectives": team.objectives.map { page.objective($0, closed: data.cycle.status == .closed) },
+            ] as [String: Any]
+        }
+        return try render(
+            "overview", page: page, title: page.organization.name,
+            ["cycle": page.cycle(data.cycle), "cycles": page.cycles(data), "teams": teams, "has_teams": !teams.isEmpty],
+            request: request)
+    }
+
+    func team(_ request: Request, _ context: Context) async throws -> Response {
+        let page = try await pageContext(request, context)
+        let teamID = try context.parameters.require("id")
+        let team = try await store.fetch(Team.self, id: teamID, in: page.organization.id)
+        let data = try await store.cycleData(for: page.organization, cycleID: request.uri.queryParameters.get("cycle"), today: today(page.organization))
+        var values: [String: Any] = ["team": ["name": team.name, "id": team.id]]
+        if let data {
+            let tree = TeamTree(teams: data.teams).ordered
+            // This team and every team below it.
+            var included: Set<String> = [team.id]
+            for (candidate, _) in tree where candidate.parentID.map(included.contains) == true { included.insert(candidate.id) }
+            let summaries = data.summaries(today: today(page.organization)).filter { included.contains($0.team.id) }
+            values["cycle"] = page.cycle(data.cycle)
+            values["cycles"] = page.cycles(data)
+            values["teams"] = summaries.map { summary in
+                [
+                    "name": summary.team.name, "url": "/o/\(page.organization.slug)/teams/\(summary.team.id)",
+                    "progress": page.format.percent(summary.progress),
+                    "objectives": summary.objectives.map { page.objective($0, closed: data.cycle.status == .closed) },
+                ] as [String: Any]
+            }
+            values["has_teams"] = !summaries.isEmpty
+            let initiatives = data.initiatives.filter { $0.teamIDs.contains(team.id) }
+            values["initiatives"] = initiatives.map(page.initiative)
+            values["has_initiatives"] = !initiatives.isEmpty
+            let people = data.people.filter { $0.teamID == team.id }.map(\.name)
+            values["people"] = people
+            values["has_people"] = !people.isEmpty
+        }
+        return try render("team", page: page, title: team.name, values, request: request)
+    }
+
+    func objective(_ request: Request, _ context: Context) async throws -> Response {
+        let page = try await pageContext(request, context)
+        let objective = try await store.fetch(Objective.self, id: try context.parameters.require("id"), in: page.organization.id)
+        guard let data = try await store.cycleData(for: page.organization, cycleID: objective.cycleID, today: today(page.organization)),
+            let summary = data.summaries(today: today(page.organization)).flatMap(\.objectives).first(where: { $0.objective.id == objective.id })
+        else { throw RumboError.notFound("objective", id: objective.id) }
+        let targets = Set([objective.id] + summary.keyResults.map(\.keyResult.id))
+        let supportedBy = data.objectives.filter { $0.alignments.contains { targets.contains($0.id) } }.map {
+            ["title": $0.title, "url": "/o/\(page.organization.slug)/objectives/\($0.id)"]
+        }
+        let initiatives = data.initiatives.filter { !$0.keyResultIDs.filter(targets.contains).isEmpty }
+        let team = data.teams.first { $0.id == objective.teamID }
+        return try render(
+            "objective", page: page, title: objective.title,
+            [
+                "cycle": page.cycle(data.cycle), "objective": page.objective(summary, closed: data.cycle.status == .closed),
+                "team": ["name": team?.name ?? "", "url": "/o/\(page.organization.slug)/teams/\(objective.teamID)"],
+                "supported_by": supportedBy, "has_supported_by": !supportedBy.isEmpty,
+                "initiatives": initiatives.map(page.initiative), "has_initiatives": !initiatives.isEmpty,
+            ], request: request)
+    }
+
+    /// The key result page; `form` carries a rejected check-in back to the form with its error.
+    func keyResult(_ request: Request, _ context: Context, form: CheckInForm?, error: String? = nil) async throws -> Response {
+        let page = try await pageContext(request, context)
+        let organization = page.organization
+        let keyResult = try await store.fetch(KeyResult.self, id: try context.parameters.require("id"), in: organization.id)
+        let objective = try await store.fetch(Objective.self, id: keyResult.objectiveID, in: organization.id)
+        let today = today(organization)
+        guard let data = try await store.cycleData(for: organization, cycleID: objective.cycleID, today: today),
+            let summary = data.summaries(today: today).flatMap(\.objectives).flatMap(\.keyResults).first(where: { $0.keyResult.id == keyResult.id })
+        else { throw RumboError.notFound("key result", id: keyResult.id) }
+        let people = Dictionary(uniqueKeysWithValues: data.people.map { ($0.id, $0) })
+        let state = summary.state
+        let confidence = form.flatMap { Int($0.confidence ?? "") } ?? state.confidence
+        var values: [String: Any] = [
+            "cycle": page.cycle(data.cycle),
+            "objective": ["title": objective.title, "url": "/o/\(organization.slug)/objectives/\(objective.id)"],
+            "kr": page.keyResult(summary),
+            "baseline": keyResult.baseline.map { page.format.value($0, unit: keyResult.unit) } ?? "—",
+            "due": page.format.day(keyResult.due), "start": page.format.day(keyResult.start),
+            "expected": page.format.percent(state.expectedProgress),
+            "chart": Chart.history(of: summary, today: data.evaluationDay(today: today), language: page.language),
+            "history": summary.history.reversed().map { page.checkIn($0, keyResult: keyResult, people: people) },
+            "has_history": !summary.history.isEmpty,
+            "initiatives": summary.initiatives.map(page.initiative), "has_initiatives": !summary.initiatives.isEmpty,
+            "can_check_in": data.cycle.status != .closed,
+            "form_action": "/o/\(organization.slug)/key-results/\(keyResult.id)/check-ins?lang=\(page.language.rawValue)",
+            "form_value": form?.value ?? "", "form_note": form?.note ?? "", "form_blockers": form?.blockers ?? "",
+            "confidence_options": (0...10).map { ["value": $0, "selected": $0 == (confidence ?? 7)] },
+            "saved": request.uri.queryParameters.get("saved") != nil,
+        ]
+        if let error { values["form_error"] = error }
+        if let levels = keyResult.levels {
+            values["levels"] = ["commit": page.format.value(levels.commit, unit: keyResult.unit), "stretch": page.format.value(levels.stretch, unit: keyResult.unit)]
+        }
+        return try render(
+            "keyresult", page: page, title: keyResult.title, values, request: request,
+            status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// Records a check-in from the form; on success redirects back (so a reload does not post
+    /// twice), on a mistake shows the form again with what was typed and why it was refused.
+    func postCheckIn(_ request: Request, _ context: Context) async throws -> Response {
+        let page = try await pageContext(request, context)
+        var request = request
+        let body = String(buffer: try await request.collectBody(upTo: 64 * 1024))
+        let form = (try? URLEncodedFormDecoder().decode(CheckInForm.self, from: body)) ?? CheckInForm(value: nil, confidence: nil, note: nil, blockers: nil)
+        let keyResultID = try context.parameters.require("id")
+        let typed = form.value?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !typed.isEmpty else {
+            return try await keyResult(request, context, form: form, error: Strings.text("value_required", page.language))
+        }
+        guard let value = Formatter.parseNumber(typed) else {
+            let message = Strings.text("value_not_number", page.language).replacingOccurrences(of: "%@", with: typed)
+            return try await keyResult(request, context, form: form, error: message)
+        }
+        let keyResult = try await store.fetch(KeyResult.self, id: keyResultID, in: page.organization.id)
+        let checkIn = CheckIn(
+            id: "", keyResultID: keyResultID, value: value, confidence: form.confidence.flatMap { Int($0) },
+            note: form.note ?? "", blockers: form.blockers ?? "", authorID: keyResult.ownerID, source: .manual,
+            recordedAt: configuration.clock(), day: today(page.organization))
+        do {
+            _ = try await store.recordCheckIn(checkIn, in: page.organization, now: configuration.clock())
+        } catch let error as RumboError where error.code == .invalid {
+            return try await self.keyResult(request, context, form: form, error: error.message(in: page.language))
+        }
+        return Response(
+            status: .seeOther,
+            headers: [.location: "/o/\(page.organization.slug)/key-results/\(keyResultID)?saved=1&lang=\(page.language.rawValue)"])
+    }
+
+    // MARK: Helpers
+
+    func today(_ organization: Organization) -> LocalDate { LocalDate(configuration.clock(), in: organization.zone) }
+
+    func pageContext(_ request: Request, _ context: Context) async throws -> PageContext {
+        let organization = try await store.organization(try context.parameters.require("org"))
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters where key != "saved" { query[String(key)] = String(value) }
+        return PageContext(
+            language: language(for: request, organization: organization), organization: organization,
+            organizations: try await store.organizations(), path: request.uri.path, query: query)
+    }
+
+    /// `?lang=` (remembered in a cookie), else the cookie, else the browser's language, else the organization's.
+    func language(for request: Request, organization: Organization) -> Language {
+        if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) { return chosen }
+        if let cookie = request.cookies["rumbo_lang"].flatMap({ Language(rawValue: $0.value) }) { return cookie }
+        return Language.from(acceptLanguage: request.headers[.acceptLanguage]) ?? organization.language
+    }
+
+    func render(
+        _ template: String, page: PageContext, title: String, _ values: [String: Any], request: Request, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        var context = page.base(title: title)
+        context.merge(values) { _, new in new }
+        var headers: HTTPFields = [:]
+        if let lang = request.uri.queryParameters.get("lang"), Language(rawValue: String(lang)) != nil {
+            headers[.setCookie] = "rumbo_lang=\(lang); Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly"
+        }
+        return HTMLResponse.html(try templates.render(template, context), status: status, headers: headers)
+    }
+}
+
+/// The check-in form's fields, as typed (numbers are parsed by hand to accept a decimal comma).
+struct CheckInForm: Decodable {
+    var value: String?
+    var confidence: String?
+    var note: String?
+    var blockers: String?
+}
