@@ -58,12 +58,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test-only helpers shared by the store and server tests: a database per test on each engine.
+        .target(
+            name: "RumboTestSupport",
+            dependencies: ["RumboCore", "RumboStore", .product(name: "PostgresKit", package: "postgres-kit")]
+        ),
         .testTarget(name: "RumboCoreTests", dependencies: ["RumboCore"]),
-        .testTarget(name: "RumboStoreTests", dependencies: ["RumboCore", "RumboStore"]),
+        .testTarget(name: "RumboStoreTests", dependencies: ["RumboCore", "RumboStore", "RumboTestSupport"]),
         .testTarget(
             name: "RumboServerTests",
             dependencies: [
-                "RumboCore", "RumboStore", "RumboServer",
+                "RumboCore", "RumboStore", "RumboServer", "RumboTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -366,19 +366,6 @@ extension Initiative {
     }
 }
 
-extension CheckIn {
-    /// On create only `value` is required; the key result comes from the URL and the time from the clock.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let recordedAt = try c.value(.recordedAt, default: Date(timeIntervalSince1970: 0))
-        self.init(
-            id: try c.value(.id, default: ""), keyResultID: try c.value(.keyResultID, default: ""),
-            value: try c.decode(Double.self, forKey: .value), confidence: try c.decodeIfPresent(Int.self, forKey: .confidence),
-            note: try c.value(.note, default: ""), blockers: try c.value(.blockers, default: ""),
-            authorID: try c.decodeIfPresent(String.self, forKey: .authorID), source: try c.value(.source, default: .manual),
-            recordedAt: recordedAt, day: try c.value(.day, default: LocalDate(recordedAt, in: TimeZone(identifier: "UTC")!)))
-    }
-}
 
 extension Organization {
     public init(from decoder: any Decoder) throws {

@@ -66,7 +66,8 @@ public struct KeyResultState: Hashable, Sendable, Codable {
     public var progress: Double
     /// Unclamped progress: above 1 means the target was exceeded (over-achievement).
     public var rawProgress: Double
-    /// The share of the time from start to due that has passed, 0…1.
+    /// The share of the time from start to due that had passed on the latest check-in (or on the
+    /// day viewed, without check-ins), 0…1: what "on pace" is measured against.
     public var expectedProgress: Double
     /// Keep-above / below: whether the current period is compliant.
     public var currentlyCompliant: Bool?
@@ -144,11 +145,13 @@ extension KeyResult {
     }
 
     /// Everything the interfaces show about this key result on `day`, from its check-in history.
-    /// Status here is the pace rule; the probabilistic forecast replaces it where history allows.
+    /// Status here is the pace rule, judged on the day of the latest value: a team that checks in
+    /// weekly and was on pace on Monday is still on pace on Sunday (staleness is the coach's job).
+    /// The probabilistic forecast replaces it where history allows.
     public func state(history: [CheckIn], on day: LocalDate, rules: StatusRules = .standard) -> KeyResultState {
         let known = history.filter { $0.day <= day }.sorted { $0.recordedAt < $1.recordedAt }
         let latest = known.last
-        let expected = expectedProgress(on: day)
+        let expected = expectedProgress(on: latest?.day ?? day)
         var state = KeyResultState(
             currentValue: latest?.value, progress: 0, rawProgress: 0, expectedProgress: expected,
             currentlyCompliant: nil, status: .onTrack, confidence: latest?.confidence,

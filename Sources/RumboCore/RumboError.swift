@@ -86,7 +86,7 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         return nil
     }
 
-    static func spanishNoun(_ english: String) -> String {
+    public static func spanishNoun(_ english: String) -> String {
         switch english {
         case "organization": "la organización"
         case "team": "el equipo"

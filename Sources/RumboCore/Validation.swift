@@ -79,6 +79,11 @@ extension KeyResult {
             }
             try validateLevels(baseline: baseline)
         case .milestone:
+            if let baseline, baseline < 0 || baseline >= target {
+                throw .invalid(
+                    "baseline", en: "A milestone starts from 0 items done (or a number of items already done, below the target).",
+                    es: "Un hito parte de 0 tareas hechas (o de un número de tareas ya hechas, menor que la meta).")
+            }
             if target < 1 || target.rounded() != target {
                 throw .invalid(
                     "target", en: "A milestone's target is its number of checklist items: a whole number of at least 1.",
@@ -88,7 +93,7 @@ extension KeyResult {
         case .keepAbove, .keepBelow:
             if commit != nil || stretch != nil {
                 throw .invalid(
-                    "stretch", en: "Keep-above and keep-below key results have a threshold, not commit or stretch levels.",
+                    commit != nil ? "commit" : "stretch", en: "Keep-above and keep-below key results have a threshold, not commit or stretch levels.",
                     es: "Los resultados clave de mantener por encima o por debajo tienen un umbral, no niveles de compromiso o ambición.")
             }
         }
@@ -144,7 +149,7 @@ extension CheckIn {
                 es: "El valor de un hito es el número de tareas hechas, de 0 a \(Int(keyResult.target)).")
         }
         if note.count > 5000 || blockers.count > 5000 {
-            throw .invalid("note", en: "Notes are limited to 5,000 characters.", es: "Las notas tienen un límite de 5.000 caracteres.")
+            throw .invalid(note.count > 5000 ? "note" : "blockers", en: "Notes are limited to 5,000 characters.", es: "Las notas tienen un límite de 5.000 caracteres.")
         }
     }
 }

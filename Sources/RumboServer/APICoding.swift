@@ -10,7 +10,11 @@ enum APICoding {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .custom { keys in SnakeKey(snakeCase(keys.last!.stringValue)) }
-        encoder.dateEncodingStrategy = .iso8601
+        // Milliseconds, as stored: two check-ins in one second still sort as they were made.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
@@ -18,7 +22,6 @@ enum APICoding {
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .custom { keys in SnakeKey(camelCase(keys.last!.stringValue)) }
-        decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
 

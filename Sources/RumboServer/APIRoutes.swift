@@ -35,9 +35,12 @@ struct APIRoutes<Context: RequestContext>: Sendable {
         }
         api.post("orgs/:org/key-results/:id/check-ins") { request, context in
             let organization = try await organization(context)
-            var checkIn = try await APICoding.decode(CheckIn.self, from: request)
-            checkIn.keyResultID = try context.parameters.require("id")
+            let input = try await APICoding.decode(CheckInInput.self, from: request)
             let now = configuration.clock()
+            let checkIn = CheckIn(
+                id: "", keyResultID: try context.parameters.require("id"), value: input.value, confidence: input.confidence,
+                note: input.note ?? "", blockers: input.blockers ?? "", authorID: input.authorID, source: .manual, recordedAt: now,
+                day: LocalDate(now, in: organization.zone))
             return try APICoding.response(try await store.recordCheckIn(checkIn, in: organization, now: now), status: .created)
         }
         api.get("orgs/:org/check-ins/:id") { _, context in
@@ -55,12 +58,13 @@ struct APIRoutes<Context: RequestContext>: Sendable {
         api.get("orgs/:org/\(path)") { request, context in
             let organization = try await organization(context)
             var filters: [String: String] = [:]
+            let filterable = T.columns.filter { $0.hasSuffix("_id") || $0 == "status" }
             for (key, value) in request.uri.queryParameters {
-                guard T.columns.contains(String(key)) else {
+                guard filterable.contains(String(key)) else {
+                    let choices = filterable.isEmpty ? "(none)" : filterable.joined(separator: ", ")
                     throw RumboError(
-                        .malformed, field: String(key),
-                        en: "Unknown filter '\(key)'. Filter by one of: \(T.columns.filter { $0.hasSuffix("_id") || $0 == "status" }.joined(separator: ", ")).",
-                        es: "Filtro desconocido '\(key)'. Filtra por uno de: \(T.columns.filter { $0.hasSuffix("_id") || $0 == "status" }.joined(separator: ", ")).")
+                        .malformed, field: String(key), en: "Unknown filter '\(key)'. Filter by one of: \(choices).",
+                        es: "Filtro desconocido '\(key)'. Filtra por uno de: \(choices).")
                 }
                 filters[String(key)] = String(value)
             }
@@ -80,15 +84,16 @@ struct APIRoutes<Context: RequestContext>: Sendable {
         }
         api.put("orgs/:org/\(path)/:id") { request, context in
             let organization = try await organization(context)
+            let id = try context.parameters.require("id")
+            _ = try await store.fetch(type, id: id, in: organization.id)
             var record = try await APICoding.decode(T.self, from: request)
-            record.id = try context.parameters.require("id")
+            record.id = id
             guard record.version > 0 else {
                 throw RumboError(
                     .invalid, field: "version",
                     en: "An update needs the 'version' you read (from GET), so edits made meanwhile are not overwritten.",
                     es: "Una actualización necesita la 'version' que leíste (con GET), para no sobrescribir cambios hechos mientras tanto.")
             }
-            _ = try await store.fetch(type, id: record.id, in: organization.id)
             let updated = try await store.update(record, in: organization.id)
             return try APICoding.response(try await present([updated], organization).single)
         }
@@ -114,6 +119,16 @@ private func requireClientID(_ id: String) throws {
             "id", en: "An id is up to 64 letters, digits, '_' or '-'; leave it out to get one assigned.",
             es: "Un id tiene hasta 64 letras, dígitos, '_' o '-'; omítelo para que se asigne uno.")
     }
+}
+
+/// What a client sends to check in; the server sets the time, the day and the source (manual:
+/// automatic check-ins are written only by Rumbo's metric engine).
+struct CheckInInput: Decodable {
+    let value: Double
+    let confidence: Int?
+    let note: String?
+    let blockers: String?
+    let authorID: String?
 }
 
 /// A key result and its computed state, as one JSON object.

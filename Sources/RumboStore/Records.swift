@@ -66,8 +66,8 @@ func requireExists(_ id: String?, table: String, noun: String, field: String, or
         .where("org_id", .equal, org).where("id", .equal, id).first()
     if found == nil {
         throw RumboError.invalid(
-            field, en: "\(field) refers to a \(noun) '\(id)' that does not exist in this organization.",
-            es: "\(field) hace referencia a \(noun) '\(id)', que no existe en esta organización.")
+            field, en: "There is no \(noun) '\(id)' in this organization (\(field)).",
+            es: "No existe \(Language.spanishNoun(noun)) '\(id)' en esta organización (\(field)).")
     }
 }
 
@@ -90,7 +90,7 @@ extension Store {
                     es: "Ya existe \(T.noun) con id '\(record.id)'.")
             }
             try await Self.insert([record], org: org, db: db)
-            return record
+            return try await Self.fetch(T.self, id: record.id, org: org, db: db)
         }
     }
 
@@ -113,8 +113,7 @@ extension Store {
                 throw RumboError.staleVersion(T.noun, id: record.id, expected: record.version, actual: current.version)
             }
             try await record.saveLinks(org: org, db: db)
-            record.version += 1
-            return record
+            return try await Self.fetch(T.self, id: record.id, org: org, db: db)
         }
     }
 

@@ -36,10 +36,12 @@ extension Store {
     /// The organization with this slug (or id), or `RumboError.notFound`.
     public func organization(_ slugOrID: String) async throws -> Organization {
         try await read { db in
-            guard
-                let row = try await db.select().column("*").from("organizations")
-                    .where("slug", .equal, slugOrID).orWhere("org_id", .equal, slugOrID).first()
-            else { throw RumboError.notFound("organization", id: slugOrID) }
+            // The slug wins: a client-chosen id can never shadow another organization's slug.
+            var row = try await db.select().column("*").from("organizations").where("slug", .equal, slugOrID).first()
+            if row == nil {
+                row = try await db.select().column("*").from("organizations").where("org_id", .equal, slugOrID).first()
+            }
+            guard let row else { throw RumboError.notFound("organization", id: slugOrID) }
             return try Self.organization(row: row)
         }
     }

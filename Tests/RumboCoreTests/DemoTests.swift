@@ -177,6 +177,7 @@ struct DemoTests {
     }
 
     static func expectValid(_ o: DemoOrganization) throws {
+        try o.organization.validate()
         for team in o.teams { try team.validate() }
         for person in o.people { try person.validate() }
         for cycle in o.cycles { try cycle.validate() }

@@ -67,6 +67,18 @@ struct ProgressTests {
         #expect(kr(.milestone, target: 1).progress(of: 1) == 1)
     }
 
+    @Test("Pace is judged on the day of the latest check-in, so a weekly rhythm does not drift to yellow")
+    func paceAtCheckIn() {
+        let k = kr(.increase, baseline: 0, target: 91)
+        let monday = q4Start.adding(days: 20)
+        let history = [checkIn(20, on: monday)]
+        let sunday = k.state(history: history, on: monday.adding(days: 6))
+        #expect(abs(sunday.expectedProgress - 20.0 / 91) < 1e-12)
+        #expect(sunday.status == .onTrack)
+        // Without any check-in, the viewing day is what counts.
+        #expect(k.state(history: [], on: monday).expectedProgress == 20.0 / 91)
+    }
+
     @Test("No check-in yet: progress 0 from the baseline, no current value")
     func noHistory() {
         let state = kr(.increase, baseline: 30, target: 50).state(history: [], on: q4Start)
@@ -145,7 +157,7 @@ struct StatusTests {
         let k = kr(.increase, baseline: 0, target: 1)
         #expect(k.expectedProgress(on: q4Start.adding(days: -5)) == 0)
         #expect(k.expectedProgress(on: q4End.adding(days: 5)) == 1)
-        #expect(abs(k.expectedProgress(on: q4Start.adding(days: 46)) - 0.5) < 1e-12)
+        #expect(abs(k.expectedProgress(on: q4Start.adding(days: 46)) - 46.0 / 91) < 1e-12)
     }
 }
 
@@ -163,7 +175,8 @@ struct RollUpTests {
         func state(_ progress: Double, expected: Double) -> KeyResultState {
             KeyResultState(currentValue: nil, progress: progress, rawProgress: progress, expectedProgress: expected, currentlyCompliant: nil, status: .onTrack, confidence: nil, lastCheckIn: nil)
         }
-        let status = Objective.status(of: [(1, state(1, expected: 0.5), .increase), (1, state(0.05, expected: 0.5), .increase)])
+        // Ratios 2.0 (capped to 1) and 0.6: mean 0.8, yellow. Uncapped it would read 1.3, green.
+        let status = Objective.status(of: [(1, state(1, expected: 0.5), .increase), (1, state(0.3, expected: 0.5), .increase)])
         #expect(status == .atRisk)
         #expect(Objective.status(of: [(1, state(0.5, expected: 0.5), .increase)]) == .onTrack)
     }

@@ -10,14 +10,17 @@ private func kr(_ kind: KeyResult.Kind, baseline: Double?, target: Double, commi
     KeyResult(id: "kr", objectiveID: "obj", title: "Reduce waiting", kind: kind, baseline: baseline, target: target, commit: commit, stretch: stretch, start: start, due: due)
 }
 
-private func field(_ body: () throws(RumboError) -> Void) -> String? {
+private func field(_ body: () throws -> Void) -> String? {
     do {
         try body()
         return nil
-    } catch {
+    } catch let error as RumboError {
         #expect(error.code == .invalid)
         #expect(!error.messageEN.isEmpty && !error.messageES.isEmpty && error.messageEN != error.messageES)
         return error.field
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
     }
 }
 
@@ -127,9 +130,9 @@ struct LocalDateTests {
 
     @Test("The local day depends on the time zone")
     func zones() {
-        let instant = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-17 08:26:40 UTC
+        let instant = Date(timeIntervalSince1970: 1_794_902_400)  // 2026-11-17 08:00 UTC
         #expect(LocalDate(instant, in: TimeZone(identifier: "UTC")!) == LocalDate(year: 2026, month: 11, day: 17))
-        let late = Date(timeIntervalSince1970: 1_795_047_000)  // 21:30 UTC
+        let late = Date(timeIntervalSince1970: 1_794_951_000)  // 2026-11-17 21:30 UTC
         #expect(LocalDate(late, in: TimeZone(identifier: "Europe/Madrid")!) == LocalDate(year: 2026, month: 11, day: 17))
         #expect(LocalDate(late, in: TimeZone(identifier: "Asia/Tokyo")!) == LocalDate(year: 2026, month: 11, day: 18))
     }

@@ -155,7 +155,7 @@ extension Demo {
             var checkIns: [CheckIn] = []
             for (index, simulation) in simulations.enumerated() {
                 var random = SplitMix64.stream(seed, stream, 1, UInt64(index))
-                checkIns += self.checkIns(for: simulation, authorID: simulation.keyResult.ownerID, zone: zone, using: &random)
+                checkIns += self.checkIns(for: simulation, zone: zone, using: &random)
             }
             checkIns.sort { ($0.recordedAt, $0.id) < ($1.recordedAt, $1.id) }
 
@@ -167,9 +167,7 @@ extension Demo {
         /// Weekly check-ins of one key result from its start up to its due date or `today`, whichever
         /// comes first. Every check-in draws the same random numbers whatever `today` is, so earlier
         /// weeks never change as later ones are added.
-        private func checkIns(
-            for simulation: Simulation, authorID: String?, zone: TimeZone, using random: inout SplitMix64
-        ) -> [CheckIn] {
+        private func checkIns(for simulation: Simulation, zone: TimeZone, using random: inout SplitMix64) -> [CheckIn] {
             let keyResult = simulation.keyResult
             let script = simulation.plan
             let days = Demo.checkInDays(from: keyResult.start, through: min(keyResult.due, today))
@@ -201,7 +199,7 @@ extension Demo {
                 switch keyResult.kind {
                 case .increase, .decrease:
                     let progress = script.reach * elapsed * (1 + noise * jitter)
-                    value = Demo.round(
+                    value = Demo.rounded(
                         keyResult.effectiveBaseline + (keyResult.target - keyResult.effectiveBaseline) * progress,
                         decimals: script.decimals, within: script.limits)
                 case .milestone:
@@ -235,26 +233,21 @@ extension Demo {
                 result.append(
                     CheckIn(
                         id: id, keyResultID: keyResult.id, value: value, confidence: confidence, note: note,
-                        blockers: blocker, authorID: script.automatic ? nil : authorID,
+                        blockers: blocker, authorID: script.automatic ? nil : keyResult.ownerID,
                         source: script.automatic ? .automatic : .manual, recordedAt: recordedAt,
                         day: LocalDate(recordedAt, in: zone)))
             }
             return result
         }
 
-        /// A keep-above / keep-below value on the requested side of the threshold, never further
-        /// than about `spread` from it.
+        /// A keep-above / keep-below value on the requested side of the threshold, at most 1.35 ×
+        /// `spread` from it. Non-compliant values stay at least 0.2 × `spread` away, which the plan
+        /// keeps above half a rounding step, so rounding never carries a value across the threshold.
         private func thresholdValue(_ keyResult: KeyResult, script: KeyResultPlan, compliant: Bool, magnitude: Double) -> Double {
             let better: Double = keyResult.kind == .keepAbove ? 1 : -1
             let offset = compliant ? 0.25 + 1.1 * magnitude : -(0.2 + 0.8 * magnitude)
-            var value = Demo.round(
+            return Demo.rounded(
                 keyResult.target + better * script.spread * offset, decimals: script.decimals, within: script.limits)
-            // Rounding can carry a value across the threshold; step it back by one unit of the last digit.
-            let step = pow(10, -Double(script.decimals))
-            while keyResult.isCompliant(value) != compliant {
-                value = Demo.round(value + (compliant ? better : -better) * step, decimals: script.decimals, within: script.limits)
-            }
-            return value
         }
 
         /// Everyone starts a quarter at 7 out of 10; owners of key results heading for a poor grade
@@ -322,7 +315,7 @@ extension Demo {
         return after > before
     }
 
-    static func round(_ value: Double, decimals: Int, within limits: ClosedRange<Double>) -> Double {
+    static func rounded(_ value: Double, decimals: Int, within limits: ClosedRange<Double>) -> Double {
         let scale = pow(10, Double(decimals))
         return min(max((value * scale).rounded() / scale, limits.lowerBound), limits.upperBound)
     }

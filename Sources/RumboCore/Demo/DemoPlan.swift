@@ -143,9 +143,11 @@ extension Demo {
             notes: [String] = [], blockers: [String] = []
         ) -> KeyResultPlan {
             precondition(kind.isThreshold, "keep(_:) takes .keepAbove or .keepBelow")
+            let decimals = decimals ?? defaultDecimals(unit)
+            precondition(0.2 * spread > 0.5 * pow(10, -Double(decimals)), "spread too small for the rounding of '\(title)'")
             return KeyResultPlan(
                 key: key, title: title, kind: kind, unit: unit, baseline: nil, target: threshold, owner: owner,
-                reach: compliance, shape: .linear, spread: spread, decimals: decimals ?? defaultDecimals(unit),
+                reach: compliance, shape: .linear, spread: spread, decimals: decimals,
                 automatic: automatic, notes: notes, blockers: blockers)
         }
 

@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import PostgresKit
+import RumboStore
+
+/// A fresh, migrated database for one test, on either engine.
+///
+/// SQLite: a new file in a temporary folder. PostgreSQL: a new database cloned from a migrated
+/// template (`CREATE DATABASE … TEMPLATE …`, tens of milliseconds) on the server named by
+/// `RUMBO_TEST_POSTGRES_URL`. When `RUMBO_REQUIRE_POSTGRES=1` (CI), a missing server fails the
+/// PostgreSQL tests instead of leaving them out.
+public enum TestDatabases {
+    /// The engines to run store and server tests on.
+    public static var engines: [EngineKind] {
+        let environment = ProcessInfo.processInfo.environment
+        let hasServer = !(environment["RUMBO_TEST_POSTGRES_URL"] ?? "").isEmpty
+        let required = environment["RUMBO_REQUIRE_POSTGRES"] == "1"
+        return hasServer || required ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    /// Runs `body` with a store on a new, migrated database, then closes and drops it.
+    public static func withStore<R>(_ engine: EngineKind, _ body: (Store) async throws -> R) async throws -> R {
+        let logger = Logger(label: "rumbo.test")
+        switch engine {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rumbo-test-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let store = try await Store.open(.sqlite(path: folder.appendingPathComponent("rumbo.sqlite").path), logger: logger)
+            return try await run(store, body)
+        case .postgres:
+            let server = try await PostgresTestServer.shared.ready()
+            let name = "rumbo_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
+            try await server.execute("CREATE DATABASE \(name) TEMPLATE \(PostgresTestServer.template)")
+            let store = try await Store.open(.postgres(url: server.url(database: name)), logger: logger)
+            do {
+                let result = try await run(store, body)
+                try? await server.execute("DROP DATABASE \(name) WITH (FORCE)")
+                return result
+            } catch {
+                try? await server.execute("DROP DATABASE \(name) WITH (FORCE)")
+                throw error
+            }
+        }
+    }
+
+    private static func run<R>(_ store: Store, _ body: (Store) async throws -> R) async throws -> R {
+        do {
+            try await store.migrate()
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+/// The PostgreSQL server of the tests, with the migrated template made once per test process.
+actor PostgresTestServer {
+    static let shared = PostgresTestServer()
+    static let template = "rumbo_template_\(ProcessInfo.processInfo.processIdentifier)"
+
+    private var prepared: Task<Admin, any Error>?
+
+    struct Admin: Sendable {
+        let adminURL: String
+
+        func url(database: String) -> String {
+            var components = URLComponents(string: adminURL)!
+            components.path = "/" + database
+            return components.string!
+        }
+
+        /// One statement on the maintenance database, on a short-lived connection.
+        func execute(_ sql: String) async throws {
+            let components = URLComponents(string: adminURL)!
+            let configuration = PostgresConnection.Configuration(
+                host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
+                password: components.password, database: components.path.split(separator: "/").first.map(String.init) ?? "postgres",
+                tls: .disable)
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "rumbo.test.admin"))
+            do {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "rumbo.test.admin"))
+                try await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+    }
+
+    func ready() async throws -> Admin {
+        if let prepared { return try await prepared.value }
+        let task = Task { () throws -> Admin in
+            guard let url = ProcessInfo.processInfo.environment["RUMBO_TEST_POSTGRES_URL"], !url.isEmpty else {
+                throw TestSetupError(
+                    "RUMBO_TEST_POSTGRES_URL is not set, but RUMBO_REQUIRE_POSTGRES=1 requires the PostgreSQL tests. Run them through scripts/test, which starts a server.")
+            }
+            let admin = Admin(adminURL: url)
+            try await admin.execute("DROP DATABASE IF EXISTS \(Self.template) WITH (FORCE)")
+            try await admin.execute("CREATE DATABASE \(Self.template)")
+            let store = try await Store.open(.postgres(url: admin.url(database: Self.template)))
+            try await store.migrate()
+            await store.close()
+            return admin
+        }
+        prepared = task
+        return try await task.value
+    }
+}
+
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
