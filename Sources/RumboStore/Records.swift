@@ -99,6 +99,7 @@ extension Store {
     public func update<T: StoredRecord>(_ record: T, in org: String) async throws -> T {
         try await transaction { db in
             var record = record
+            _ = try await Self.fetch(T.self, id: record.id, org: org, db: db)
             try await record.resolveReferences(org: org, db: db)
             try record.validateRecord()
             var update = db.update(T.table)
