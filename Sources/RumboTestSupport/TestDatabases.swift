@@ -21,6 +21,7 @@ public enum TestDatabases {
     /// Runs `body` with a store on a new, migrated database, then closes and drops it.
     public static func withStore<R>(_ engine: EngineKind, _ body: (Store) async throws -> R) async throws -> R {
         let logger = Logger(label: "rumbo.test")
+        await EngineAnnouncer.shared.announce(engine)
         switch engine {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rumbo-test-\(UUID().uuidString)")
@@ -114,4 +115,19 @@ actor PostgresTestServer {
 public struct TestSetupError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Says once per test process which engines the tests really ran on, so the log shows both.
+actor EngineAnnouncer {
+    static let shared = EngineAnnouncer()
+    private var announced: Set<EngineKind> = []
+
+    func announce(_ engine: EngineKind) {
+        guard announced.insert(engine).inserted else { return }
+        let detail =
+            engine == .postgres
+            ? "PostgreSQL at \(ProcessInfo.processInfo.environment["RUMBO_TEST_POSTGRES_URL"] ?? "(RUMBO_TEST_POSTGRES_URL not set)")"
+            : "SQLite (a temporary file per test)"
+        print("[RumboTestSupport] running store and API tests on \(detail)")
+    }
 }

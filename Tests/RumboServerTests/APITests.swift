@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RumboCore
+import RumboServer
+import RumboStore
+import RumboTestSupport
+import Testing
+
+/// The fixed "now" of the HTTP tests: statuses and local days are reproducible.
+let testNow = LocalDate("2026-11-25")!.startOfDay(in: TimeZone(identifier: "UTC")!).addingTimeInterval(10 * 3600)
+
+/// Runs `body` against the real router on a fresh database of the given engine.
+func withApp(_ engine: EngineKind, demo: Bool = false, _ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
+    try await TestDatabases.withStore(engine) { (store: Store) async throws in
+        if demo {
+            for organization in Demo.organizations(asOf: LocalDate("2026-11-25")!) { try await store.load(organization) }
+        }
+        let router = try await buildRouter(
+            store: store, configuration: ServerConfiguration(defaultOrganization: "spa-el-encanto", clock: { testNow }))
+        try await Application(router: router).test(.router) { client in try await body(client, store) }
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends JSON (or raw text) and returns status and parsed JSON body.
+    @discardableResult
+    func json(
+        _ method: HTTPRequest.Method, _ uri: String, _ body: Any? = nil, raw: String? = nil, language: String? = nil
+    ) async throws -> (status: HTTPResponse.Status, body: Any) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let language { headers[.acceptLanguage] = language }
+        let buffer: ByteBuffer? =
+            if let raw { ByteBuffer(string: raw) } else if let body { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)) } else { nil }
+        return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
+            let data = Data(response.body.readableBytesView)
+            return (response.status, (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) ?? String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+func object(_ any: Any) -> [String: Any] { any as? [String: Any] ?? [:] }
+func errorCode(_ any: Any) -> String? { object(object(any)["error"])["code"] as? String }
+
+@Suite("JSON API")
+struct APITests {
+    @Test("A manager builds OKRs through the API and checks in", arguments: TestDatabases.engines)
+    func happyPath(engine: EngineKind) async throws {
+        try await withApp(engine) { client, _ in
+            let org = try await client.json(.post, "/api/v1/orgs", ["slug": "spa", "name": "Spa", "language": "es", "time_zone": "Europe/Madrid"])
+            #expect(org.status == .created)
+            let company = try await client.json(.post, "/api/v1/orgs/spa/teams", ["name": "Spa"])
+            #expect(company.status == .created)
+            let companyID = try #require(object(company.body)["id"] as? String)
+            let team = try await client.json(.post, "/api/v1/orgs/spa/teams", ["name": "Recepción", "parent_id": companyID])
+            #expect(object(team.body)["parent_id"] as? String == companyID)
+            let cycle = try await client.json(.post, "/api/v1/orgs/spa/cycles", ["name": "2026 T4", "start": "2026-10-01", "end": "2026-12-31", "status": "active"])
+            let cycleID = try #require(object(cycle.body)["id"] as? String)
+            let objective = try await client.json(
+                .post, "/api/v1/orgs/spa/objectives", ["cycle_id": cycleID, "team_id": companyID, "title": "Recuperar la confianza"])
+            let objectiveID = try #require(object(objective.body)["id"] as? String)
+            let kr = try await client.json(
+                .post, "/api/v1/orgs/spa/key-results",
+                ["objective_id": objectiveID, "title": "Tiempo de confirmación", "kind": "decrease", "unit": "h", "baseline": 30, "target": 18])
+            #expect(kr.status == .created)
+            let krBody = object(kr.body)
+            let krID = try #require(krBody["id"] as? String)
+            #expect(krBody["start"] as? String == "2026-10-01" && krBody["due"] as? String == "2026-12-31")
+            #expect(object(krBody["state"])["status"] as? String != nil)
+
+            let checkIn = try await client.json(.post, "/api/v1/orgs/spa/key-results/\(krID)/check-ins", ["value": 24, "confidence": 8, "note": "Confirmaciones automáticas"])
+            #expect(checkIn.status == .created)
+            #expect(object(checkIn.body)["day"] as? String == "2026-11-25")
+            #expect(object(checkIn.body)["source"] as? String == "manual")
+            let checkInID = try #require(object(checkIn.body)["id"] as? String)
+            #expect(try await client.json(.get, "/api/v1/orgs/spa/check-ins/\(checkInID)").status == .ok)
+            let history = try await client.json(.get, "/api/v1/orgs/spa/key-results/\(krID)/check-ins")
+            #expect((history.body as? [Any])?.count == 1)
+
+            let fetched = object(try await client.json(.get, "/api/v1/orgs/spa/key-results/\(krID)").body)
+            #expect(object(fetched["state"])["current_value"] as? Double == 24)
+            #expect(object(fetched["state"])["progress"] as? Double == 0.5)
+
+            var edited = fetched
+            edited["title"] = "Tiempo para reservar y confirmar"
+            edited.removeValue(forKey: "state")
+            let updated = try await client.json(.put, "/api/v1/orgs/spa/key-results/\(krID)", edited)
+            #expect(updated.status == .ok)
+            #expect(object(updated.body)["version"] as? Int == 2)
+            // The same stale edit again: someone else's change must not be overwritten.
+            let stale = try await client.json(.put, "/api/v1/orgs/spa/key-results/\(krID)", edited)
+            #expect(stale.status == .conflict && errorCode(stale.body) == "conflict")
+
+            let listed = try await client.json(.get, "/api/v1/orgs/spa/objectives?cycle_id=\(cycleID)")
+            #expect((listed.body as? [Any])?.count == 1)
+            let teams = try await client.json(.get, "/api/v1/orgs/spa/teams?parent_id=\(companyID)")
+            #expect((teams.body as? [[String: Any]])?.map { $0["name"] as? String } == ["Recepción"])
+            let initiative = try await client.json(
+                .post, "/api/v1/orgs/spa/initiatives",
+                ["title": "Confirmaciones automáticas", "status": "in_progress", "team_ids": [companyID], "key_result_ids": [krID, krID]])
+            #expect(object(initiative.body)["key_result_ids"] as? [String] == [krID])
+            let person = try await client.json(.post, "/api/v1/orgs/spa/people", ["name": "Lucía", "email": "lucia@example.com"])
+            #expect(person.status == .created)
+        }
+    }
+
+    @Test("Client mistakes get the right status and a JSON error, never a 500", arguments: TestDatabases.engines)
+    func errors(engine: EngineKind) async throws {
+        try await withApp(engine, demo: true) { client, store in
+            let spa = try await store.organization("spa-el-encanto")
+            let data = try #require(try await store.cycleData(for: spa, today: LocalDate("2026-11-25")!))
+            let kr = try #require(data.keyResults.first { $0.kind == .increase })
+            let base = "/api/v1/orgs/spa-el-encanto"
+
+            // 400: malformed.
+            var response = try await client.json(.post, "\(base)/teams", raw: "{not json")
+            #expect(response.status == .badRequest && errorCode(response.body) == "malformed")
+            response = try await client.json(.post, "\(base)/teams", ["name": 42])
+            #expect(response.status == .badRequest && object(object(response.body)["error"])["field"] as? String == "name")
+            response = try await client.json(.post, "\(base)/key-results/\(kr.id)/check-ins", ["confidence": 5])
+            #expect(response.status == .badRequest)
+            response = try await client.json(.get, "\(base)/teams?colour=blue")
+            #expect(response.status == .badRequest)
+            response = try await client.json(.post, "\(base)/cycles", ["name": "X", "start": "2026-02-30", "end": "2026-03-31"])
+            #expect(response.status == .badRequest)
+            // 404: unknown ids, unknown organization, unknown route.
+            #expect(try await client.json(.get, "\(base)/key-results/kr_nope").status == .notFound)
+            #expect(try await client.json(.get, "/api/v1/orgs/nope/teams").status == .notFound)
+            #expect(try await client.json(.post, "\(base)/key-results/kr_nope/check-ins", ["value": 1]).status == .notFound)
+            #expect(try await client.json(.get, "/api/v1/nothing-here").status == .notFound)
+            #expect(errorCode(try await client.json(.get, "/api/v1/nothing-here").body) == "not_found")
+            // 422: invalid values.
+            var bad = try JSONSerialization.jsonObject(with: JSONEncoder().encode(kr)) as! [String: Any]
+            bad = ["objective_id": kr.objectiveID, "title": "Same", "kind": "increase", "baseline": 10, "target": 10]
+            response = try await client.json(.post, "\(base)/key-results", bad)
+            #expect(response.status == .unprocessableContent && object(object(response.body)["error"])["field"] as? String == "target")
+            response = try await client.json(.post, "\(base)/key-results/\(kr.id)/check-ins", ["value": 50, "confidence": 11])
+            #expect(response.status == .unprocessableContent && object(object(response.body)["error"])["field"] as? String == "confidence")
+            let closedCycle = try #require(data.cycles.first { $0.status == .closed })
+            let closedData = try #require(try await store.cycleData(for: spa, cycleID: closedCycle.id, today: LocalDate("2026-11-25")!))
+            let oldKR = try #require(closedData.keyResults.first)
+            response = try await client.json(.post, "\(base)/key-results/\(oldKR.id)/check-ins", ["value": 50])
+            #expect(response.status == .unprocessableContent)
+            response = try await client.json(.put, "\(base)/teams/\(data.teams[0].id)", ["name": "No version"])
+            #expect(response.status == .unprocessableContent && object(object(response.body)["error"])["field"] as? String == "version")
+            response = try await client.json(.post, "\(base)/objectives", ["cycle_id": "cycle_nope", "team_id": data.teams[0].id, "title": "X"])
+            #expect(response.status == .unprocessableContent && object(object(response.body)["error"])["field"] as? String == "cycle_id")
+            response = try await client.json(.post, "\(base)/teams", ["id": "bad id!", "name": "X"])
+            #expect(response.status == .unprocessableContent)
+            // 409: an id that is taken.
+            response = try await client.json(.post, "\(base)/teams", ["id": data.teams[0].id, "name": "Twin"])
+            #expect(response.status == .conflict)
+            // Messages follow Accept-Language.
+            response = try await client.json(.post, "\(base)/key-results/\(kr.id)/check-ins", ["value": 50, "confidence": 11], language: "es-ES,es;q=0.9")
+            #expect((object(object(response.body)["error"])["message"] as? String)?.hasPrefix("La confianza") == true)
+            // Nothing above was written.
+            #expect(try await store.checkIns(keyResultIDs: [kr.id], in: spa.id).count == data.checkIns.filter { $0.keyResultID == kr.id }.count)
+        }
+    }
+
+    @Test("Every path in openapi.yaml is served, and the document says OpenAPI 3.1")
+    func openAPIDocumentMatchesRoutes() async throws {
+        try await withApp(.sqlite, demo: true) { client, store in
+            let yaml = try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                return String(buffer: response.body)
+            }
+            #expect(yaml.hasPrefix("openapi: 3.1"))
+            let spa = try await store.organization("spa-el-encanto")
+            let data = try #require(try await store.cycleData(for: spa, today: LocalDate("2026-11-25")!))
+            let ids: [String: String] = [
+                "org": "spa-el-encanto", "id": data.keyResults[0].id,
+            ]
+            // Paths are the unindented-by-two keys under `paths:`.
+            let paths = yaml.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) }
+            #expect(paths.count >= 15)
+            for path in paths where path.hasPrefix("/api/v1") {
+                var uri = path
+                for (name, value) in ids { uri = uri.replacingOccurrences(of: "{\(name)}", with: value) }
+                let response = try await client.json(.get, uri)
+                // Served: either found, or a JSON 404 for an id of another collection, never an unrouted path.
+                #expect(response.status == .ok || errorCode(response.body) == "not_found", "\(path)")
+                if response.status == .notFound {
+                    #expect((object(object(response.body)["error"])["message"] as? String)?.contains("No ") == true, "\(path) is not routed")
+                }
+            }
+        }
+    }
+}
