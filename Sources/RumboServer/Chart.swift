@@ -8,8 +8,9 @@ enum Chart {
     static func history(of summary: KeyResultSummary, today: LocalDate, language: Language) -> String {
         let kr = summary.keyResult
         let format = Formatter(language: language)
-        let width = 640.0, height = 260.0
-        let left = 56.0, right = 16.0, top = 16.0, bottom = 34.0
+        // A small viewBox keeps labels legible when the chart shrinks to a 360 px phone.
+        let width = 400.0, height = 220.0
+        let left = 44.0, right = 10.0, top = 14.0, bottom = 26.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
 
         let points = summary.history.map { (day: $0.day, value: $0.value) }
@@ -32,13 +33,12 @@ enum Chart {
             <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
             <title id="chart-title">\(escape(Strings.text("chart_title", language)))</title>
             """
-        for step in 0...4 {
-            let value = low + (high - low) * Double(step) / 4
+        for value in niceTicks(from: low, to: high) {
             svg += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(value)))\" y2=\"\(f(y(value)))\"/>"
             svg += "<text class=\"axis\" x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">\(escape(format.number(value)))</text>"
         }
-        svg += "<text class=\"axis\" x=\"\(f(left))\" y=\"\(f(height - 10))\">\(escape(format.day(kr.start)))</text>"
-        svg += "<text class=\"axis\" x=\"\(f(width - right))\" y=\"\(f(height - 10))\" text-anchor=\"end\">\(escape(format.day(kr.due)))</text>"
+        svg += "<text class=\"axis\" x=\"\(f(left))\" y=\"\(f(height - 8))\">\(escape(format.day(kr.start)))</text>"
+        svg += "<text class=\"axis\" x=\"\(f(width - right))\" y=\"\(f(height - 8))\" text-anchor=\"end\">\(escape(format.day(kr.due)))</text>"
 
         if let baseline = kr.baseline, !kr.kind.isThreshold {
             svg += "<line class=\"pace\" x1=\"\(f(x(kr.start)))\" y1=\"\(f(y(baseline)))\" x2=\"\(f(x(kr.due)))\" y2=\"\(f(y(kr.target)))\"/>"
@@ -65,4 +65,14 @@ enum Chart {
     }
 
     static func escape(_ text: String) -> String { HTMLResponse.escape(text) }
+
+    /// Round grid values (1, 2 or 5 × a power of ten apart) between `low` and `high`.
+    static func niceTicks(from low: Double, to high: Double, count: Double = 4) -> [Double] {
+        let raw = (high - low) / count
+        guard raw > 0, raw.isFinite else { return [low] }
+        let magnitude = pow(10, (log10(raw)).rounded(.down))
+        let normalized = raw / magnitude
+        let step = (normalized < 1.5 ? 1 : normalized < 3 ? 2 : normalized < 7 ? 5 : 10) * magnitude
+        return stride(from: (low / step).rounded(.up) * step, through: high + step * 1e-9, by: step).map { $0 }
+    }
 }

@@ -10,7 +10,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let language = Language.from(acceptLanguage: request.headers[.acceptLanguage]) ?? .english
+            let language = request.preferredLanguage ?? .english
             let (status, code, message, field) = Self.describe(error, language: language)
             if status == .internalServerError {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])

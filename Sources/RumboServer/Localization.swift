@@ -27,7 +27,7 @@ enum Strings {
         "commit_level": ("Commit", "Compromiso"),
         "stretch_level": ("Stretch", "Ambición"),
         "due": ("Due", "Fecha límite"),
-        "expected_by_now": ("Expected by now", "Esperado a hoy"),
+        "expected_by_now": ("expected at the last check-in", "esperado al último check-in"),
         "confidence": ("Confidence", "Confianza"),
         "confidence_hint": ("How sure are you of reaching the target? 0 = not at all, 10 = certain.", "¿Qué tan seguro estás de alcanzar la meta? 0 = nada, 10 = totalmente."),
         "no_confidence": ("—", "—"),

@@ -188,11 +188,8 @@ struct WebRoutes<Context: RequestContext>: Sendable {
             organizations: try await store.organizations(), path: request.uri.path, query: query)
     }
 
-    /// `?lang=` (remembered in a cookie), else the cookie, else the browser's language, else the organization's.
     func language(for request: Request, organization: Organization) -> Language {
-        if let chosen = request.uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) { return chosen }
-        if let cookie = request.cookies["rumbo_lang"].flatMap({ Language(rawValue: $0.value) }) { return cookie }
-        return Language.from(acceptLanguage: request.headers[.acceptLanguage]) ?? organization.language
+        request.preferredLanguage ?? organization.language
     }
 
     func render(
@@ -214,4 +211,14 @@ struct CheckInForm: Decodable {
     var confidence: String?
     var note: String?
     var blockers: String?
+}
+
+extension Request {
+    /// `?lang=` (remembered in a cookie), else the cookie, else the browser's language; `nil` when
+    /// none says, so the caller picks (the organization's language on pages, English in the API).
+    var preferredLanguage: Language? {
+        if let chosen = uri.queryParameters.get("lang").flatMap(Language.init(rawValue:)) { return chosen }
+        if let cookie = cookies["rumbo_lang"].flatMap({ Language(rawValue: $0.value) }) { return cookie }
+        return Language.from(acceptLanguage: headers[.acceptLanguage])
+    }
 }

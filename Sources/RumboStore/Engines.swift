@@ -80,7 +80,8 @@ final class PostgresEngine: StoreEngine {
     init(url: String, logger: Logger) async throws {
         client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
         let client = client
-        runTask = Task { await client.run() }
+        // Started immediately so the client runs before the first lease (otherwise PostgresNIO warns).
+        runTask = Task.immediate { await client.run() }
         // Fail fast with a clear message when the server cannot be reached.
         do {
             try await withSession { db in try await db.raw("SELECT 1").run() }
