@@ -27,6 +27,22 @@ public struct Store: Sendable {
         await engine.close()
     }
 
+    /// Opens the store, brings its schema up to date, runs `body`, and closes it whatever happens.
+    public static func withMigrated<R>(
+        _ location: StoreLocation, logger: Logger = Logger(label: "rumbo.store"), _ body: (Store) async throws -> R
+    ) async throws -> R {
+        let store = try await open(location, logger: logger)
+        do {
+            try await store.migrate()
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     /// Runs `body` on one session without a transaction (reads).
     func read<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await engine.withSession(body)

@@ -27,15 +27,13 @@ public enum TestDatabases {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rumbo-test-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
-            let store = try await Store.open(.sqlite(path: folder.appendingPathComponent("rumbo.sqlite").path), logger: logger)
-            return try await run(store, body)
+            return try await Store.withMigrated(.sqlite(path: folder.appendingPathComponent("rumbo.sqlite").path), logger: logger, body)
         case .postgres:
             let server = try await PostgresTestServer.shared.ready()
             let name = "rumbo_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
             try await server.execute("CREATE DATABASE \(name) TEMPLATE \(PostgresTestServer.template)")
-            let store = try await Store.open(.postgres(url: server.url(database: name)), logger: logger)
             do {
-                let result = try await run(store, body)
+                let result = try await Store.withMigrated(.postgres(url: server.url(database: name)), logger: logger, body)
                 try? await server.execute("DROP DATABASE \(name) WITH (FORCE)")
                 return result
             } catch {
@@ -45,17 +43,6 @@ public enum TestDatabases {
         }
     }
 
-    private static func run<R>(_ store: Store, _ body: (Store) async throws -> R) async throws -> R {
-        do {
-            try await store.migrate()
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
 }
 
 /// The PostgreSQL server of the tests, with the migrated template made once per test process.
@@ -102,9 +89,7 @@ actor PostgresTestServer {
             let admin = Admin(adminURL: url)
             try await admin.execute("DROP DATABASE IF EXISTS \(Self.template) WITH (FORCE)")
             try await admin.execute("CREATE DATABASE \(Self.template)")
-            let store = try await Store.open(.postgres(url: admin.url(database: Self.template)))
-            try await store.migrate()
-            await store.close()
+            try await Store.withMigrated(.postgres(url: admin.url(database: Self.template))) { _ in }
             return admin
         }
         prepared = task

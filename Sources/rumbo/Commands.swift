@@ -22,9 +22,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = quietLogger("rumbo", level: .info)
         let location = try store.location
-        let database = try await Store.open(location, logger: quietLogger("rumbo.store"))
-        do {
-            try await database.migrate()
+        try await Store.withMigrated(location, logger: quietLogger("rumbo.store")) { database in
             if demo { try await loadDemo(into: database, asOf: nil) }
             let app = try await buildApplication(
                 store: database,
@@ -32,11 +30,7 @@ struct Serve: AsyncParsableCommand {
                 logger: logger)
             say("Rumbo is serving \(location) on http://\(host):\(port)  (Ctrl-C to stop)")
             try await app.runService()
-        } catch {
-            await database.close()
-            throw error
         }
-        await database.close()
     }
 }
 
@@ -87,13 +81,18 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let location = try store.location
         let database = try await Store.open(location, logger: quietLogger("rumbo.store"))
-        defer { Task { await database.close() } }
-        let applied = try await database.migrate()
+        let applied: [Int]
+        do {
+            applied = try await database.migrate()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
         print(
             applied.isEmpty
                 ? "\(location) is up to date (schema version \(Store.latestMigration))."
                 : "Applied migrations \(applied.map(String.init).joined(separator: ", ")) to \(location).")
-        await database.close()
     }
 }
 

@@ -29,18 +29,8 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Opens the store, brings its schema up to date, runs `body`, and closes it whatever happens.
     func withStore<R>(_ body: (Store) async throws -> R) async throws -> R {
-        let store = try await Store.open(try location, logger: quietLogger("rumbo.store"))
-        do {
-            try await store.migrate()
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
-        }
+        try await Store.withMigrated(try location, logger: quietLogger("rumbo.store"), body)
     }
 }
 

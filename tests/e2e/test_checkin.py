@@ -47,25 +47,8 @@ def history_rows(driver):
     return len(driver.find_elements(By.CSS_SELECTOR, "table#checkin-history tbody tr"))
 
 
-def set_confidence(driver, form, value):
-    """The contract allows a <select> or an <input> (number, range or radios) for confidence."""
-    fields = form.find_elements(By.NAME, "confidence")
-    assert fields, "the check-in form has no confidence field"
-    field, kind = fields[0], fields[0].get_attribute("type")
-    if field.tag_name == "select":
-        Select(field).select_by_value(value)
-    elif kind == "radio":
-        radio = next(f for f in fields if f.get_attribute("value") == value)
-        driver.execute_script("arguments[0].click()", radio)  # custom-styled radios may be hidden
-    elif kind == "range":  # sliders cannot be typed into
-        driver.execute_script(
-            "arguments[0].value = arguments[1];"
-            "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
-            "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-            field, value)
-    else:
-        field.clear()
-        field.send_keys(value)
+def set_confidence(form, value):
+    Select(form.find_element(By.NAME, "confidence")).select_by_value(value)
 
 
 def submit_checkin(driver, value, confidence, note, browser_validation=True):
@@ -73,7 +56,7 @@ def submit_checkin(driver, value, confidence, note, browser_validation=True):
     field = form.find_element(By.NAME, "value")
     field.clear()
     field.send_keys(value)
-    set_confidence(driver, form, confidence)
+    set_confidence(form, confidence)
     textarea = form.find_element(By.NAME, "note")
     textarea.clear()
     textarea.send_keys(note)

@@ -1,0 +1,76 @@
+"""The command line as an analyst uses it: the real binary on a throwaway SQLite database."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+
+import pytest
+
+STATUSES = {"on_track", "at_risk", "off_track"}
+
+
+@pytest.fixture(scope="module")
+def rumbo(tmp_path_factory):
+    binary = os.environ.get("RUMBO_BIN")
+    if not binary or not os.access(binary, os.X_OK):
+        pytest.fail(f"RUMBO_BIN must name the built rumbo binary (got {binary!r}); run scripts/test")
+    data_dir = str(tmp_path_factory.mktemp("cli") / "data")
+
+    def run(*args, ok=True):
+        result = subprocess.run(
+            [binary, *args, "--data-dir", data_dir], capture_output=True, text=True, timeout=120,
+            env={k: v for k, v in os.environ.items() if k != "RUMBO_DATABASE_URL"},
+        )
+        if ok:
+            assert result.returncode == 0, f"rumbo {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        else:
+            assert result.returncode != 0, f"rumbo {' '.join(args)} should have failed:\n{result.stdout}"
+        return result
+
+    run("demo", "--as-of", "2026-11-25")
+    return run
+
+
+def test_help_teaches():
+    binary = os.environ["RUMBO_BIN"]
+    out = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    for command in ("serve", "demo", "migrate", "okr", "checkin"):
+        assert command in out
+    assert "--data-dir" in subprocess.run([binary, "checkin", "--help"], capture_output=True, text=True).stdout
+
+
+def test_demo_loads_once_and_migrate_is_idempotent(rumbo):
+    assert "already loaded" in rumbo("demo", "--as-of", "2026-11-25").stdout
+    assert "up to date" in rumbo("migrate").stdout
+
+
+def test_okr_list_formats(rumbo):
+    failure = rumbo("okr", "list", ok=False)
+    assert "--org" in failure.stderr and "spa-el-encanto" in failure.stderr
+    rows = json.loads(rumbo("okr", "list", "--org", "spa-el-encanto", "--format", "json").stdout)
+    assert len(rows) >= 10
+    assert {row["status"] for row in rows} <= STATUSES
+    assert any("40%" in row["key_result"] for row in rows)
+    table = list(csv.DictReader(io.StringIO(rumbo("okr", "list", "--org", "nimbus-support", "--format", "csv").stdout)))
+    assert len(table) >= 8 and all(row["key_result_id"].startswith("kr_") for row in table)
+    assert "KEY_RESULT_ID" in rumbo("okr", "list", "--org", "spa-el-encanto").stdout
+
+
+def test_checkin_and_show(rumbo):
+    rows = json.loads(rumbo("okr", "list", "--org", "spa-el-encanto", "--format", "json").stdout)
+    kr = next(row for row in rows if row["kind"] == "decrease")
+    saved = json.loads(rumbo("checkin", kr["key_result_id"], "19,5", "--confidence", "8", "--note", "Desde la CLI", "--format", "json").stdout)
+    assert saved[0]["value"] == 19.5 and saved[0]["status"] in STATUSES
+    history = list(csv.DictReader(io.StringIO(rumbo("okr", "show", kr["key_result_id"], "--format", "csv").stdout)))
+    assert history[-1]["value"] == "19.5" and history[-1]["note"] == "Desde la CLI"
+
+
+def test_checkin_mistakes_are_explained(rumbo):
+    rows = json.loads(rumbo("okr", "list", "--org", "spa-el-encanto", "--format", "json").stdout)
+    kr = rows[0]["key_result_id"]
+    assert "not a number" in rumbo("checkin", kr, "abc", ok=False).stderr
+    assert "okr list" in rumbo("checkin", "kr_nope", "1", ok=False).stderr
+    too_confident = rumbo("checkin", kr, "50", "--confidence", "11", ok=False)
+    assert "0 to 10" in too_confident.stderr or "0 a 10" in too_confident.stderr
