@@ -98,7 +98,9 @@ extension KeyResult {
         let b = effectiveBaseline
         let span = rangeEnd - b
         guard span != 0 else { return value == rangeEnd ? 1 : 0 }
-        return (value - b) / span
+        let progress = (value - b) / span
+        // Absurd magnitudes (±1e308) can overflow; no progress is the honest answer then.
+        return progress.isFinite ? progress : 0
     }
 
     /// Progress of a value, clamped to 0…1 (values past the target grade at 1).

@@ -14,6 +14,7 @@ extension Team {
 extension Person {
     public func validate() throws(RumboError) {
         try requireText(name, field: "name", en: "name", es: "nombre")
+        if let email { try requirePlainText(email, field: "email") }
         if let email, !email.isEmpty, !email.contains("@") {
             throw .invalid("email", en: "'\(email)' is not an email address.", es: "'\(email)' no es una dirección de correo.")
         }
@@ -34,6 +35,7 @@ extension Cycle {
 extension Objective {
     public func validate() throws(RumboError) {
         try requireText(title, field: "title", en: "title", es: "título")
+        try requirePlainText(description, field: "description")
         try requirePositive(weight, field: "weight")
         if alignments.contains(Alignment(kind: .objective, id: id)) {
             throw .invalid("alignments", en: "An objective cannot support itself.", es: "Un objetivo no puede apoyarse a sí mismo.")
@@ -44,6 +46,7 @@ extension Objective {
 extension KeyResult {
     public func validate() throws(RumboError) {
         try requireText(title, field: "title", en: "title", es: "título")
+        try requirePlainText(unit, field: "unit")
         try requirePositive(weight, field: "weight")
         for (name, number) in [("baseline", baseline), ("target", target), ("commit", commit), ("stretch", stretch)] {
             if let number, !number.isFinite {
@@ -84,10 +87,10 @@ extension KeyResult {
                     "baseline", en: "A milestone starts from 0 items done (or a number of items already done, below the target).",
                     es: "Un hito parte de 0 tareas hechas (o de un número de tareas ya hechas, menor que la meta).")
             }
-            if target < 1 || target.rounded() != target {
+            if target < 1 || target > 1000 || target.rounded() != target {
                 throw .invalid(
-                    "target", en: "A milestone's target is its number of checklist items: a whole number of at least 1.",
-                    es: "La meta de un hito es su número de tareas: un número entero de al menos 1.")
+                    "target", en: "A milestone's target is its number of checklist items: a whole number from 1 to 1,000.",
+                    es: "La meta de un hito es su número de tareas: un número entero de 1 a 1.000.")
             }
             try validateLevels(baseline: baseline ?? 0)
         case .keepAbove, .keepBelow:
@@ -118,6 +121,7 @@ extension KeyResult {
 extension Initiative {
     public func validate() throws(RumboError) {
         try requireText(title, field: "title", en: "title", es: "título")
+        try requirePlainText(description, field: "description")
         if let start, let end, end < start {
             throw .invalid(
                 "end", en: "The initiative ends (\(end)) before it starts (\(start)).",
@@ -148,13 +152,23 @@ extension CheckIn {
                 "value", en: "A milestone's value is the number of items done, from 0 to \(Int(keyResult.target)).",
                 es: "El valor de un hito es el número de tareas hechas, de 0 a \(Int(keyResult.target)).")
         }
+        try requirePlainText(note, field: "note")
+        try requirePlainText(blockers, field: "blockers")
         if note.count > 5000 || blockers.count > 5000 {
             throw .invalid(note.count > 5000 ? "note" : "blockers", en: "Notes are limited to 5,000 characters.", es: "Las notas tienen un límite de 5.000 caracteres.")
         }
     }
 }
 
+/// Rejects NUL characters, which no text needs and PostgreSQL cannot store.
+func requirePlainText(_ text: String, field: String) throws(RumboError) {
+    if text.contains("\u{0}") {
+        throw .invalid(field, en: "The text contains a NUL character; remove it.", es: "El texto contiene un carácter NUL; elimínalo.")
+    }
+}
+
 private func requireText(_ text: String, field: String, en: String, es: String) throws(RumboError) {
+    try requirePlainText(text, field: field)
     if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
         throw .invalid(field, en: "The \(en) cannot be empty.", es: "El campo \(es) no puede estar vacío.")
     }

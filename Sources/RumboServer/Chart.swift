@@ -13,10 +13,10 @@ enum Chart {
         let left = 44.0, right = 10.0, top = 14.0, bottom = 26.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
 
-        let points = summary.history.map { (day: $0.day, value: $0.value) }
-        var values = points.map(\.value) + [kr.target]
-        if let baseline = kr.baseline { values.append(baseline) }
-        if let stretch = kr.stretch { values.append(stretch) }
+        // Plotting clamps absurd magnitudes so the geometry stays finite; labels keep the real values.
+        let limit = 1e12
+        let points = summary.history.map { (day: $0.day, value: min(max($0.value, -limit), limit)) }
+        let values = (points.map(\.value) + [kr.target, kr.baseline, kr.stretch].compactMap { $0 }).map { min(max($0, -limit), limit) }
         var low = values.min() ?? 0, high = values.max() ?? 1
         if low == high { low -= 1; high += 1 }
         let pad = (high - low) * 0.08
@@ -26,7 +26,7 @@ enum Chart {
 
         let totalDays = Double(max(kr.start.days(until: kr.due), 1))
         func x(_ day: LocalDate) -> Double { left + plotWidth * min(max(Double(kr.start.days(until: day)) / totalDays, 0), 1) }
-        func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - low) / (high - low)) }
+        func y(_ value: Double) -> Double { top + plotHeight * (1 - (min(max(value, -limit), limit) - low) / (high - low)) }
         func f(_ number: Double) -> String { String(format: "%.1f", number) }
 
         var svg = """

@@ -99,11 +99,16 @@ enum Strings {
 struct Formatter {
     let language: Language
 
-    /// `12,5` in Spanish, `12.5` in English; whole numbers without decimals; at most two decimals.
+    /// `12,5` in Spanish, `12.5` in English; whole numbers without decimals; at most two decimals;
+    /// astronomically large values in scientific notation rather than a 300-digit string.
     func number(_ value: Double) -> String {
-        let rounded = (value * 100).rounded() / 100
-        var text = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.2f", rounded)
-        if text.contains(".") { while text.hasSuffix("0") { text.removeLast() } }
+        guard value.isFinite else { return "—" }
+        var text = abs(value) >= 1e12 ? String(format: "%.3g", value) : String(format: "%.2f", value)
+        if text.contains("."), !text.contains("e") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        if text == "-0" { text = "0" }
         return language == .spanish ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 
@@ -116,7 +121,7 @@ struct Formatter {
         }
     }
 
-    func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
+    func percent(_ fraction: Double) -> String { number((fraction * 100).rounded()) + "%" }
 
     /// `25 nov 2026` / `Nov 25, 2026`.
     func day(_ day: LocalDate) -> String {

@@ -62,8 +62,9 @@ extension SQLRow {
 /// Checks that `id` names a row of `table` in the organization; `nil` ids pass.
 func requireExists(_ id: String?, table: String, noun: String, field: String, org: String, db: any SQLDatabase) async throws {
     guard let id else { return }
-    let found = try await db.select().column("id").from(table)
-        .where("org_id", .equal, org).where("id", .equal, id).first()
+    let found =
+        id.contains("\u{0}")
+        ? nil : try await db.select().column("id").from(table).where("org_id", .equal, org).where("id", .equal, id).first()
     if found == nil {
         throw RumboError.invalid(
             field, en: "There is no \(noun) '\(id)' in this organization (\(field)).",
@@ -144,7 +145,8 @@ extension Store {
     ) async throws -> [T] {
         var query = db.select().column("*").from(T.table).where("org_id", .equal, org)
         for filter in filters {
-            guard !filter.values.isEmpty else { return [] }
+            // No stored id contains NUL (PostgreSQL cannot even compare one): nothing matches.
+            guard !filter.values.isEmpty, !filter.values.contains(where: { $0.contains("\u{0}") }) else { return [] }
             query = query.where(SQLIdentifier(filter.column), .in, filter.values)
         }
         for column in T.order { query = query.orderBy(column) }

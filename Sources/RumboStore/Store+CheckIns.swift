@@ -32,7 +32,8 @@ extension Store {
     }
 
     public func checkIn(id: String, in org: String) async throws -> CheckIn {
-        try await read { db in
+        guard !id.contains("\u{0}") else { throw RumboError.notFound("check-in", id: "") }
+        return try await read { db in
             guard
                 let row = try await db.select().column("*").from("check_ins").where("org_id", .equal, org)
                     .where("id", .equal, id).first()
@@ -42,7 +43,7 @@ extension Store {
     }
 
     static func checkIns(keyResultIDs: [String], org: String, db: any SQLDatabase) async throws -> [CheckIn] {
-        guard !keyResultIDs.isEmpty else { return [] }
+        guard !keyResultIDs.isEmpty, !keyResultIDs.contains(where: { $0.contains("\u{0}") }) else { return [] }
         return try await db.select().column("*").from("check_ins").where("org_id", .equal, org)
             .where("key_result_id", .in, keyResultIDs).orderBy("recorded_at").orderBy("id").all().map(checkIn(row:))
     }

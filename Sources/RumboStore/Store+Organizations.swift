@@ -35,7 +35,8 @@ extension Store {
 
     /// The organization with this slug (or id), or `RumboError.notFound`.
     public func organization(_ slugOrID: String) async throws -> Organization {
-        try await read { db in
+        guard !slugOrID.contains("\u{0}") else { throw RumboError.notFound("organization", id: "") }
+        return try await read { db in
             // The slug wins: a client-chosen id can never shadow another organization's slug.
             var row = try await db.select().column("*").from("organizations").where("slug", .equal, slugOrID).first()
             if row == nil {

@@ -188,3 +188,37 @@ struct APITests {
         }
     }
 }
+
+@Suite("Adversarial input")
+struct AdversarialTests {
+    @Test("NUL characters, absurd numbers and odd paths are client mistakes, not server errors", arguments: TestDatabases.engines)
+    func adversarial(engine: EngineKind) async throws {
+        try await withApp(engine, demo: true) { client, store in
+            let spa = try await store.organization("spa-el-encanto")
+            let data = try #require(try await store.cycleData(for: spa, today: LocalDate("2026-11-25")!))
+            let kr = try #require(data.keyResults.first { $0.kind == .increase })
+            let base = "/api/v1/orgs/spa-el-encanto"
+            var statuses: [HTTPResponse.Status] = []
+            statuses.append(try await client.json(.post, "\(base)/teams", ["name": "Nul\u{0}name"]).status)
+            statuses.append(try await client.json(.post, "\(base)/key-results/\(kr.id)/check-ins", ["value": 1, "note": "a\u{0}b"]).status)
+            statuses.append(try await client.json(.get, "\(base)/key-results/kr%00x").status)
+            statuses.append(try await client.json(.get, "/api/v1/orgs/spa%00/teams").status)
+            statuses.append(try await client.json(.get, "\(base)/objectives?cycle_id=%00").status)
+            statuses.append(try await client.json(.post, "\(base)/objectives", ["cycle_id": "c\u{0}", "team_id": "t", "title": "X"]).status)
+            statuses.append(try await client.json(.post, "\(base)/key-results/\(kr.id)/check-ins", ["value": 1e308]).status)
+            statuses.append(try await client.json(.post, "\(base)/key-results/\(kr.id)/check-ins", ["value": 1, "confidence": 1e30]).status)
+            statuses.append(try await client.json(.post, "\(base)/key-results", [
+                "objective_id": kr.objectiveID, "title": "Huge", "kind": "increase", "baseline": -1e308, "target": 1e308,
+            ]).status)
+            statuses.append(try await client.json(.get, "\(base)/key-results").status)
+            statuses.append(try await client.json(.post, "\(base)/teams", raw: String(repeating: "[", count: 10_000)).status)
+            statuses.append(try await client.json(.post, "\(base)/teams", raw: "{\"name\": \"x\", \"name\": \"y\"}").status)
+            statuses.append(try await client.json(.put, "\(base)/key-results/\(kr.id)", ["version": -5]).status)
+            let html = try await client.page("/o/spa-el-encanto/key-results/\(kr.id)/check-ins", method: .post, form: "value=1%00&note=%00")
+            statuses.append(html.status)
+            #expect(statuses.allSatisfy { $0.code < 500 }, "\(statuses.map(\.code))")
+            // The overview still renders after all that.
+            #expect(try await client.page("/o/spa-el-encanto").status == .ok)
+        }
+    }
+}

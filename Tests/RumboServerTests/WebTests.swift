@@ -178,3 +178,29 @@ struct ViewTests {
         }
     }
 }
+
+@Suite("Numbers as people write them")
+struct FormatterTests {
+    @Test("Spanish decimal comma, English dot, no crash on absurd values")
+    func formatting() {
+        let es = Formatter(language: .spanish), en = Formatter(language: .english)
+        #expect(es.number(12.5) == "12,5" && en.number(12.5) == "12.5")
+        #expect(en.number(80.6) == "80.6" && en.number(18) == "18" && en.number(-0.001) == "0")
+        #expect(en.number(1e308) == "1e+308" && en.percent(1e300).hasSuffix("%"))
+        #expect(es.value(71.3, unit: "%") == "71,3%" && en.value(21.5, unit: "h") == "21.5 h")
+        #expect(en.number(.nan) == "—")
+        #expect(es.day(LocalDate("2026-11-25")!) == "25 nov 2026" && en.day(LocalDate("2026-11-25")!) == "Nov 25, 2026")
+    }
+
+    @Test("Typed numbers: comma or dot, spaces; nothing else", arguments: [
+        ("12,5", 12.5), ("12.5", 12.5), (" 42 ", 42.0), ("1 200", 1200.0), ("-3", -3.0),
+    ])
+    func parsing(text: String, value: Double) {
+        #expect(Formatter.parseNumber(text) == value)
+    }
+
+    @Test("Not numbers", arguments: ["", "abc", "1,2,3", "nan", "inf", "1e400"])
+    func notNumbers(text: String) {
+        #expect(Formatter.parseNumber(text) == nil)
+    }
+}
