@@ -271,8 +271,8 @@ public struct CheckIn: Codable, Hashable, Sendable, Identifiable {
     }
 }
 
-/// Identifier generation: a readable prefix and random base-32 characters (`kr_7f3k9q2m`), short
-/// enough to type in `rumbo checkin kr_7f3k9q2m 42`.
+/// Identifier generation: a readable prefix and ten random base-32 characters (`kr_7f3k9q2m4x`),
+/// short enough to type in `rumbo checkin kr_7f3k9q2m4x 42`.
 public enum Identifier {
     private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
 

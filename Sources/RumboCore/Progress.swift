@@ -71,6 +71,9 @@ public struct KeyResultState: Hashable, Sendable, Codable {
     public var expectedProgress: Double
     /// Keep-above / below: whether the current period is compliant.
     public var currentlyCompliant: Bool?
+    /// Keep-above / below: periods in which the condition held, and periods with a value.
+    public var compliantPeriods: Int?
+    public var measuredPeriods: Int?
     public var status: Status
     /// The latest check-in's confidence, shown beside the status and never replacing it.
     public var confidence: Int?
@@ -156,7 +159,7 @@ extension KeyResult {
         let expected = expectedProgress(on: latest?.day ?? day)
         var state = KeyResultState(
             currentValue: latest?.value, progress: 0, rawProgress: 0, expectedProgress: expected,
-            currentlyCompliant: nil, status: .onTrack, confidence: latest?.confidence,
+            currentlyCompliant: nil, compliantPeriods: nil, measuredPeriods: nil, status: .onTrack, confidence: latest?.confidence,
             lastCheckIn: latest?.recordedAt)
         if kind.isThreshold {
             let (compliant, measured) = compliance(history: known, on: day)
@@ -164,6 +167,8 @@ extension KeyResult {
             state.progress = share
             state.rawProgress = share
             state.currentlyCompliant = latest.map { isCompliant($0.value) }
+            state.compliantPeriods = compliant
+            state.measuredPeriods = measured
             // Nothing measured yet: fine in the first week, off track after.
             let ratio = measured == 0 ? (start.days(until: day) < 7 ? 1 : 0) : share
             state.status = rules.status(paceRatio: ratio)

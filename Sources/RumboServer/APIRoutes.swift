@@ -51,9 +51,13 @@ struct APIRoutes<Context: RequestContext>: Sendable {
 
     /// List, create, read and update for one record type. Query parameters named like a column
     /// (`?cycle_id=…`, `?objective_id=…`) filter the list. `present` decorates what is returned.
-    func collection<T: StoredRecord & Codable>(
+    func collection<T: StoredRecord & Codable>(_ type: T.Type, path: String, on api: RouterGroup<Context>) {
+        collection(type, path: path, on: api) { records, _ in records }
+    }
+
+    func collection<T: StoredRecord & Codable, Presented: Encodable>(
         _ type: T.Type, path: String, on api: RouterGroup<Context>,
-        present: @escaping @Sendable ([T], Organization) async throws -> any Encodable = { records, _ in records }
+        present: @escaping @Sendable ([T], Organization) async throws -> [Presented]
     ) {
         api.get("orgs/:org/\(path)") { request, context in
             let organization = try await organization(context)
@@ -75,12 +79,12 @@ struct APIRoutes<Context: RequestContext>: Sendable {
             let record = try await APICoding.decode(T.self, from: request)
             try requireClientID(record.id)
             let created = try await store.create(record, in: organization.id)
-            return try APICoding.response(try await present([created], organization).single, status: .created)
+            return try APICoding.response(try await present([created], organization)[0], status: .created)
         }
         api.get("orgs/:org/\(path)/:id") { _, context in
             let organization = try await organization(context)
             let record = try await store.fetch(type, id: try context.parameters.require("id"), in: organization.id)
-            return try APICoding.response(try await present([record], organization).single)
+            return try APICoding.response(try await present([record], organization)[0])
         }
         api.put("orgs/:org/\(path)/:id") { request, context in
             let organization = try await organization(context)
@@ -95,7 +99,7 @@ struct APIRoutes<Context: RequestContext>: Sendable {
                     es: "Una actualización necesita la 'version' que leíste (con GET), para no sobrescribir cambios hechos mientras tanto.")
             }
             let updated = try await store.update(record, in: organization.id)
-            return try APICoding.response(try await present([updated], organization).single)
+            return try APICoding.response(try await present([updated], organization)[0])
         }
     }
 
@@ -104,7 +108,7 @@ struct APIRoutes<Context: RequestContext>: Sendable {
     }
 
     /// Key results are returned with their computed state (progress, status, confidence).
-    func withStates(_ keyResults: [KeyResult], _ organization: Organization) async throws -> any Encodable {
+    func withStates(_ keyResults: [KeyResult], _ organization: Organization) async throws -> [KeyResultResource] {
         let history = Dictionary(grouping: try await store.checkIns(keyResultIDs: keyResults.map(\.id), in: organization.id), by: \.keyResultID)
         let today = LocalDate(configuration.clock(), in: organization.zone)
         return keyResults.map { KeyResultResource(keyResult: $0, state: $0.state(history: history[$0.id] ?? [], on: today)) }
@@ -142,13 +146,5 @@ struct KeyResultResource: Encodable {
         try keyResult.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(state, forKey: .state)
-    }
-}
-
-extension Encodable {
-    /// A one-element list's element (lists come back from `present`).
-    fileprivate var single: any Encodable {
-        if let array = self as? [any Encodable], array.count == 1 { return array[0] }
-        return self
     }
 }

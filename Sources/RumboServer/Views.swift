@@ -99,8 +99,7 @@ struct PageContext {
         let state = summary.state
         var detail: String
         if kr.kind.isThreshold {
-            let (ok, measured) = kr.compliance(history: summary.history, on: LocalDate(Date(), in: organization.zone))
-            detail = "\(ok)/\(measured) \(Strings.text("compliance_share", language))"
+            detail = "\(state.compliantPeriods ?? 0)/\(state.measuredPeriods ?? 0) \(Strings.text("compliance_share", language))"
         } else if kr.kind == .milestone {
             detail = "\(format.number(state.currentValue ?? 0))/\(format.number(kr.target)) \(Strings.text("items_done", language))"
         } else {

@@ -4,6 +4,7 @@ import SQLKit
 
 extension Team: StoredRecord {
     public static let table = "teams"
+    public static let idPrefix = "team"
     public static let noun = "team"
     public static let columns = ["name", "parent_id"]
     public static var order: [String] { ["name", "id"] }
@@ -34,6 +35,7 @@ extension Team: StoredRecord {
 
 extension Person: StoredRecord {
     public static let table = "people"
+    public static let idPrefix = "person"
     public static let noun = "person"
     public static let columns = ["name", "email", "team_id"]
     public static var order: [String] { ["name", "id"] }
@@ -54,6 +56,7 @@ extension Person: StoredRecord {
 
 extension Cycle: StoredRecord {
     public static let table = "cycles"
+    public static let idPrefix = "cycle"
     public static let noun = "cycle"
     public static let columns = ["name", "start_day", "end_day", "status"]
     public static var order: [String] { ["start_day", "id"] }
@@ -70,6 +73,7 @@ extension Cycle: StoredRecord {
 
 extension Objective: StoredRecord {
     public static let table = "objectives"
+    public static let idPrefix = "obj"
     public static let noun = "objective"
     public static let columns = ["cycle_id", "team_id", "title", "description", "owner_id", "weight"]
     public var columnValues: [any Encodable & Sendable] { [cycleID, teamID, title, description, ownerID, weight] }
@@ -118,6 +122,7 @@ extension Objective: StoredRecord {
 
 extension KeyResult: StoredRecord {
     public static let table = "key_results"
+    public static let idPrefix = "kr"
     public static let noun = "key result"
     public static let columns = [
         "objective_id", "title", "kind", "unit", "baseline", "target", "commit_level", "stretch_level", "start_day", "due_day",
@@ -153,6 +158,7 @@ extension KeyResult: StoredRecord {
 
 extension Initiative: StoredRecord {
     public static let table = "initiatives"
+    public static let idPrefix = "init"
     public static let noun = "initiative"
     public static let columns = ["title", "description", "status", "start_day", "end_day", "owner_id"]
     public var columnValues: [any Encodable & Sendable] { [title, description, status.rawValue, start?.description, end?.description, ownerID] }

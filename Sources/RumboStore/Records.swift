@@ -6,6 +6,8 @@ import SQLKit
 /// records) `version`, the optimistic-concurrency counter behind HTTP 409.
 public protocol StoredRecord: Sendable, Identifiable where ID == String {
     static var table: String { get }
+    /// The prefix of generated ids (`kr` → `kr_7f3k9q2m4x`).
+    static var idPrefix: String { get }
     /// The English noun used in messages (`"key result"`).
     static var noun: String { get }
     /// The data columns, in the order of ``columnValues``; `org_id`, `id` and `version` are implied.
@@ -168,19 +170,5 @@ extension Store {
             try await insert.run()
         }
         for record in records { try await record.saveLinks(org: org, db: db) }
-    }
-}
-
-extension StoredRecord {
-    static var idPrefix: String {
-        switch table {
-        case "teams": "team"
-        case "people": "person"
-        case "cycles": "cycle"
-        case "objectives": "obj"
-        case "key_results": "kr"
-        case "initiatives": "init"
-        default: "ci"
-        }
     }
 }

@@ -173,7 +173,9 @@ struct RollUpTests {
     @Test("One over-achiever cannot hide a red key result")
     func statusCap() {
         func state(_ progress: Double, expected: Double) -> KeyResultState {
-            KeyResultState(currentValue: nil, progress: progress, rawProgress: progress, expectedProgress: expected, currentlyCompliant: nil, status: .onTrack, confidence: nil, lastCheckIn: nil)
+            KeyResultState(
+                currentValue: nil, progress: progress, rawProgress: progress, expectedProgress: expected, currentlyCompliant: nil,
+                compliantPeriods: nil, measuredPeriods: nil, status: .onTrack, confidence: nil, lastCheckIn: nil)
         }
         // Ratios 2.0 (capped to 1) and 0.6: mean 0.8, yellow. Uncapped it would read 1.3, green.
         let status = Objective.status(of: [(1, state(1, expected: 0.5), .increase), (1, state(0.3, expected: 0.5), .increase)])
