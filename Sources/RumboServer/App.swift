@@ -37,11 +37,14 @@ public func buildRouter(store: Store, configuration: ServerConfiguration) async 
     return router
 }
 
-/// The application `rumbo serve` runs.
-public func buildApplication(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+/// The application `rumbo serve` runs; `onServerRunning` is called once the port is bound.
+public func buildApplication(
+    store: Store, configuration: ServerConfiguration, logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {}
+) async throws -> some ApplicationProtocol {
     Application(
         router: try await buildRouter(store: store, configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Rumbo"),
+        onServerRunning: { _ in await onServerRunning() },
         logger: logger)
 }
 

@@ -27,9 +27,13 @@ struct Serve: AsyncParsableCommand {
             let app = try await buildApplication(
                 store: database,
                 configuration: ServerConfiguration(host: host, port: port, defaultOrganization: demo ? DemoNames.spa : nil),
-                logger: logger)
-            say("Rumbo is serving \(location) on http://\(host):\(port)  (Ctrl-C to stop)")
-            try await app.runService()
+                logger: logger
+            ) { [host, port] in say("Rumbo is serving \(location) on http://\(host):\(port)  (Ctrl-C to stop)") }
+            do {
+                try await app.runService()
+            } catch where String(describing: error).contains("Address already in use") {
+                throw CLIError("Port \(port) on \(host) is already in use (another Rumbo?). Stop it, or choose another port with --port \(port + 1).")
+            }
         }
     }
 }
@@ -115,7 +119,7 @@ struct OKR: AsyncParsableCommand {
                 let organization = try await resolveOrganization(org, in: store)
                 let today = LocalDate(Date(), in: organization.zone)
                 guard let data = try await store.cycleData(for: organization, cycleID: cycle, today: today) else {
-                    throw ValidationError("\(organization.name) has no cycles yet.")
+                    throw CLIError("\(organization.name) has no cycles yet.")
                 }
                 var rows = Rows(columns: [
                     "cycle", "team", "objective", "key_result_id", "key_result", "kind", "value", "target", "unit", "progress", "status",
@@ -188,7 +192,7 @@ func locate(_ id: String, org: String?, in store: Store) async throws -> (Organi
             return (organization, nil, objective)
         }
     }
-    throw ValidationError("No key result or objective '\(id)'. List them with `rumbo okr list` and copy the id from KEY_RESULT_ID.")
+    throw CLIError("No key result or objective '\(id)'. List them with `rumbo okr list` and copy the id from KEY_RESULT_ID.")
 }
 
 struct CheckInCommand: AsyncParsableCommand {
@@ -215,7 +219,7 @@ struct CheckInCommand: AsyncParsableCommand {
         }
         try await store.withStore { store in
             let (organization, found, _) = try await locate(keyResult, org: org, in: store)
-            guard let kr = found else { throw ValidationError("'\(keyResult)' is an objective; check in on one of its key results.") }
+            guard let kr = found else { throw CLIError("'\(keyResult)' is an objective; check in on one of its key results.") }
             let now = Date()
             let saved = try await store.recordCheckIn(
                 CheckIn(

@@ -23,7 +23,7 @@ struct StoreOptions: ParsableArguments {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw ValidationError("Cannot create the data folder '\(folder)': \(error.localizedDescription). Choose another with --data-dir.")
+                throw CLIError("Cannot create the data folder '\(folder)': \(error.localizedDescription). Choose another with --data-dir.")
             }
             return .sqlite(path: URL(fileURLWithPath: folder).appendingPathComponent("rumbo.sqlite").path)
         }
@@ -81,11 +81,17 @@ func resolveOrganization(_ slug: String?, in store: Store) async throws -> Organ
     if let slug { return try await store.organization(slug) }
     let all = try await store.organizations()
     if all.count == 1 { return all[0] }
-    if all.isEmpty { throw ValidationError("There are no organizations yet. Run `rumbo demo` to load the demo.") }
+    if all.isEmpty { throw CLIError("There are no organizations yet. Run `rumbo demo` to load the demo.") }
     throw ValidationError("Several organizations exist; choose one with --org: \(all.map(\.slug).joined(separator: ", ")).")
 }
 
 /// Prints a line at once, unbuffered: progress must show even when output goes to a pipe or a log.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// A failure while running a command (not a mistake in its arguments, so no usage is printed).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
