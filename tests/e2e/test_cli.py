@@ -11,17 +11,31 @@ import pytest
 STATUSES = {"on_track", "at_risk", "off_track"}
 
 
-@pytest.fixture(scope="module")
-def rumbo(tmp_path_factory):
+def _database_args(engine, tmp_path_factory):
+    """--data-dir for SQLite; for PostgreSQL a fresh database on the test server."""
+    if engine == "sqlite":
+        return ["--data-dir", str(tmp_path_factory.mktemp("cli") / "data")]
+    url = os.environ.get("RUMBO_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("RUMBO_REQUIRE_POSTGRES") == "1":
+            pytest.fail("RUMBO_TEST_POSTGRES_URL is not set but PostgreSQL is required")
+        pytest.skip("no PostgreSQL test server (RUMBO_TEST_POSTGRES_URL)")
+    name = f"rumbo_cli_{os.getpid()}"
+    subprocess.run(["psql", url, "-q", "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}"], check=True)
+    return ["--database-url", url.rsplit("/", 1)[0] + "/" + name]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def rumbo(request, tmp_path_factory):
     binary = os.environ.get("RUMBO_BIN")
     if not binary or not os.access(binary, os.X_OK):
         pytest.fail(f"RUMBO_BIN must name the built rumbo binary (got {binary!r}); run scripts/test")
-    data_dir = str(tmp_path_factory.mktemp("cli") / "data")
+    database = _database_args(request.param, tmp_path_factory)
 
     def run(*args, ok=True):
         result = subprocess.run(
-            [binary, *args, "--data-dir", data_dir], capture_output=True, text=True, timeout=120,
-            env={k: v for k, v in os.environ.items() if k != "RUMBO_DATABASE_URL"},
+            [binary, *args, *database], capture_output=True, text=True, timeout=120,
+            env={k: v for k, v in os.environ.items() if k not in ("RUMBO_DATABASE_URL", "RUMBO_DATA_DIR")},
         )
         if ok:
             assert result.returncode == 0, f"rumbo {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
