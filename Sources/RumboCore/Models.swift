@@ -79,11 +79,12 @@ public struct Cycle: Codable, Hashable, Sendable, Identifiable {
         self.version = version
     }
 
-    /// The calendar quarter containing `day`, named like `2026 T4` / `2026 Q4`.
-    public static func quarter(containing day: LocalDate, id: String, status: Status) -> Cycle {
+    /// The calendar quarter containing `day`, named as its readers say it: `2026 T4` (trimestre)
+    /// in Spanish, `2026 Q4` in English.
+    public static func quarter(containing day: LocalDate, id: String, status: Status, language: Language) -> Cycle {
         Cycle(
-            id: id, name: "\(day.year) Q\(day.quarter)", start: day.startOfQuarter, end: day.endOfQuarter,
-            status: status)
+            id: id, name: "\(day.year) \(language == .spanish ? "T" : "Q")\(day.quarter)", start: day.startOfQuarter,
+            end: day.endOfQuarter, status: status)
     }
 }
 

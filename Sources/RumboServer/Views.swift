@@ -88,7 +88,7 @@ struct PageContext {
             "url": "/o/\(organization.slug)/objectives/\(summary.objective.id)",
             "progress": format.percent(summary.progress), "progress_width": width(summary.progress),
             "grade": format.number((summary.progress * 10).rounded() / 10), "closed": closed,
-            "status": status(summary.status), "owner": summary.owner?.name ?? "",
+            "status": status(summary.status), "owner": summary.owner?.name ?? "", "has_owner": summary.owner != nil,
             "supports": summary.supports, "has_supports": !summary.supports.isEmpty,
             "key_results": summary.keyResults.map { keyResult($0) },
         ]

@@ -87,9 +87,14 @@ actor PostgresTestServer {
                     "RUMBO_TEST_POSTGRES_URL is not set, but RUMBO_REQUIRE_POSTGRES=1 requires the PostgreSQL tests. Run them through scripts/test, which starts a server.")
             }
             let admin = Admin(adminURL: url)
-            try await admin.execute("DROP DATABASE IF EXISTS \(Self.template) WITH (FORCE)")
-            try await admin.execute("CREATE DATABASE \(Self.template)")
-            try await Store.withMigrated(.postgres(url: admin.url(database: Self.template))) { _ in }
+            do {
+                try await admin.execute("DROP DATABASE IF EXISTS \(Self.template) WITH (FORCE)")
+                try await admin.execute("CREATE DATABASE \(Self.template)")
+                try await Store.withMigrated(.postgres(url: admin.url(database: Self.template))) { _ in }
+            } catch {
+                throw TestSetupError(
+                    "Cannot prepare the PostgreSQL test template at \(url): \(String(reflecting: error)). Is the server running? (scripts/pg-test-server start)")
+            }
             return admin
         }
         prepared = task

@@ -95,7 +95,8 @@ extension Demo {
                 cycles.append(
                     Cycle.quarter(
                         containing: Self.quarterStart(currentQuarter, back: quartersBack),
-                        id: Identifier.make("cycle", using: &ids), status: quartersBack == 0 ? .active : .closed))
+                        id: Identifier.make("cycle", using: &ids), status: quartersBack == 0 ? .active : .closed,
+                        language: plan.language))
             }
 
             var objectives: [Objective] = []
