@@ -20,6 +20,14 @@ public struct RumboError: LocalizedError, Sendable, Equatable, CustomStringConve
         public static let conflict = Code(rawValue: "conflict")
         /// Well-formed but invalid values (target equal to baseline, confidence 11, …): HTTP 422.
         public static let invalid = Code(rawValue: "invalid")
+        /// Nobody is signed in, or the token is unknown or revoked: HTTP 401.
+        public static let unauthorized = Code(rawValue: "unauthorized")
+        /// Signed in, but the role or token scope does not allow it: HTTP 403.
+        public static let forbidden = Code(rawValue: "forbidden")
+        /// Too many attempts (sign-in guessing): HTTP 429.
+        public static let tooManyRequests = Code(rawValue: "too_many_requests")
+        /// A failure of Rumbo's own, never the client's: HTTP 500.
+        public static let `internal` = Code(rawValue: "internal")
     }
 
     public let code: Code
@@ -52,6 +60,10 @@ public struct RumboError: LocalizedError, Sendable, Equatable, CustomStringConve
             .notFound, en: "No \(what) with id '\(id)' in this organization.",
             es: "No existe \(Language.spanishNoun(what)) con id '\(id)' en esta organización.")
     }
+
+    public static let unauthorized = RumboError(
+        .unauthorized, en: "Sign in first, or send an API token as 'Authorization: Bearer …'.",
+        es: "Inicia sesión primero, o envía un token de la API como 'Authorization: Bearer …'.")
 
     public static func invalid(_ field: String, en: String, es: String) -> RumboError {
         RumboError(.invalid, field: field, en: en, es: es)

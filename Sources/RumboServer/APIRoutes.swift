@@ -5,19 +5,40 @@ import RumboStore
 
 /// The JSON API under `/api/v1`, as documented in `openapi.yaml`. Every collection of the OKR
 /// model gets the same create / read / update / list routes; check-ins are append-only.
-struct APIRoutes<Context: RequestContext>: Sendable {
+struct APIRoutes: Sendable {
+    typealias Context = RumboContext
     let store: Store
     let configuration: ServerConfiguration
+    let access: Access
 
     func register(on router: Router<Context>) {
         let api = router.group("api/v1")
-        api.get("orgs") { _, _ in try APICoding.response(try await store.organizations()) }
-        api.post("orgs") { request, _ in
+        // The organizations the caller belongs to (a token: its own).
+        api.get("orgs") { _, context in
+            context.guardMark.mark()
+            let all = try await store.organizations()
+            switch context.identity {
+            case nil: throw RumboError.unauthorized
+            case .token(let org, _): return try APICoding.response(all.filter { $0.id == org })
+            case .user(let user, _, _):
+                let mine = Set(try await store.memberships(userID: user.id).map(\.organizationID))
+                return try APICoding.response(all.filter { mine.contains($0.id) })
+            }
+        }
+        // A signed-in person creates an organization and becomes its owner; tokens cannot.
+        api.post("orgs") { request, context in
+            guard context.identity != nil else {
+                context.guardMark.mark()
+                throw RumboError.unauthorized
+            }
+            let user = try access.requireUser(context)
             let organization = try await APICoding.decode(Organization.self, from: request)
             try requireClientID(organization.id)
-            return try APICoding.response(try await store.createOrganization(organization), status: .created)
+            let created = try await store.createOrganization(organization)
+            try await store.setMembership(Membership(organizationID: created.id, userID: user.id, role: .owner), by: "user:\(user.id)")
+            return try APICoding.response(created, status: .created)
         }
-        api.get("orgs/:org") { _, context in try APICoding.response(try await organization(context)) }
+        api.get("orgs/:org") { _, context in try APICoding.response(try await organization(context, .read).0) }
 
         collection(Team.self, path: "teams", on: api)
         collection(Person.self, path: "people", on: api)
@@ -29,22 +50,25 @@ struct APIRoutes<Context: RequestContext>: Sendable {
         collection(Initiative.self, path: "initiatives", on: api)
 
         api.get("orgs/:org/key-results/:id/check-ins") { _, context in
-            let organization = try await organization(context)
+            let (organization, _) = try await organization(context, .read)
             let keyResult = try await store.fetch(KeyResult.self, id: try context.parameters.require("id"), in: organization.id)
             return try APICoding.response(try await store.checkIns(keyResultIDs: [keyResult.id], in: organization.id))
         }
         api.post("orgs/:org/key-results/:id/check-ins") { request, context in
-            let organization = try await organization(context)
+            let (organization, principal) = try await organization(context, .read)
+            let keyResult = try await store.fetch(KeyResult.self, id: try context.parameters.require("id"), in: organization.id)
+            let objective = try await store.fetch(Objective.self, id: keyResult.objectiveID, in: organization.id)
+            try await access.authorize(context, organization, .checkIn(teamID: objective.teamID, ownerPersonID: keyResult.ownerID))
             let input = try await APICoding.decode(CheckInInput.self, from: request)
             let now = configuration.clock()
             let checkIn = CheckIn(
                 id: "", keyResultID: try context.parameters.require("id"), value: input.value, confidence: input.confidence,
                 note: input.note ?? "", blockers: input.blockers ?? "", authorID: input.authorID, source: .manual, recordedAt: now,
                 day: LocalDate(now, in: organization.zone))
-            return try APICoding.response(try await store.recordCheckIn(checkIn, in: organization, now: now), status: .created)
+            return try APICoding.response(try await store.recordCheckIn(checkIn, in: organization, by: principal.actor, now: now), status: .created)
         }
         api.get("orgs/:org/check-ins/:id") { _, context in
-            let organization = try await organization(context)
+            let (organization, _) = try await organization(context, .read)
             return try APICoding.response(try await store.checkIn(id: try context.parameters.require("id"), in: organization.id))
         }
     }
@@ -60,7 +84,7 @@ struct APIRoutes<Context: RequestContext>: Sendable {
         present: @escaping @Sendable ([T], Organization) async throws -> [Presented]
     ) {
         api.get("orgs/:org/\(path)") { request, context in
-            let organization = try await organization(context)
+            let (organization, _) = try await organization(context, .read)
             var filters: [String: String] = [:]
             let filterable = T.columns.filter { $0.hasSuffix("_id") || $0 == "status" }
             for (key, value) in request.uri.queryParameters {
@@ -75,21 +99,24 @@ struct APIRoutes<Context: RequestContext>: Sendable {
             return try APICoding.response(try await present(try await store.list(type, in: organization.id, filters: filters), organization))
         }
         api.post("orgs/:org/\(path)") { request, context in
-            let organization = try await organization(context)
+            let (organization, principal) = try await organization(context, .read)
+            try access.requireMayEditOKRs(principal, organization)
             let record = try await APICoding.decode(T.self, from: request)
             try requireClientID(record.id)
-            let created = try await store.create(record, in: organization.id)
+            try await access.authorize(context, organization, try await access.writeAction(for: record, in: organization.id))
+            let created = try await store.create(record, in: organization.id, by: principal.actor)
             return try APICoding.response(try await present([created], organization)[0], status: .created)
         }
         api.get("orgs/:org/\(path)/:id") { _, context in
-            let organization = try await organization(context)
+            let (organization, _) = try await organization(context, .read)
             let record = try await store.fetch(type, id: try context.parameters.require("id"), in: organization.id)
             return try APICoding.response(try await present([record], organization)[0])
         }
         api.put("orgs/:org/\(path)/:id") { request, context in
-            let organization = try await organization(context)
+            let (organization, principal) = try await organization(context, .read)
+            try access.requireMayEditOKRs(principal, organization)
             let id = try context.parameters.require("id")
-            _ = try await store.fetch(type, id: id, in: organization.id)
+            let current = try await store.fetch(type, id: id, in: organization.id)
             var record = try await APICoding.decode(T.self, from: request)
             record.id = id
             guard record.version > 0 else {
@@ -98,13 +125,21 @@ struct APIRoutes<Context: RequestContext>: Sendable {
                     en: "An update needs the 'version' you read (from GET), so edits made meanwhile are not overwritten.",
                     es: "Una actualización necesita la 'version' que leíste (con GET), para no sobrescribir cambios hechos mientras tanto.")
             }
-            let updated = try await store.update(record, in: organization.id)
+            // Both where it is and where it goes: moving an objective needs rights over both teams.
+            try await access.authorize(context, organization, try await access.writeAction(for: current, in: organization.id))
+            try await access.authorize(context, organization, try await access.writeAction(for: record, in: organization.id))
+            let updated = try await store.update(record, in: organization.id, by: principal.actor)
             return try APICoding.response(try await present([updated], organization)[0])
         }
     }
 
-    func organization(_ context: Context) async throws -> Organization {
-        try await store.organization(try context.parameters.require("org"))
+    /// The organization of the path, if the caller may do `action` in it (unknown ones are 404s
+    /// whether they exist or not, so a token cannot probe other tenants).
+    func organization(_ context: Context, _ action: Action) async throws -> (Organization, Principal) {
+        context.guardMark.mark()
+        guard context.identity != nil else { throw RumboError.unauthorized }
+        let organization = try await store.organization(try context.parameters.require("org"))
+        return (organization, try await access.authorize(context, organization, action))
     }
 
     /// Key results are returned with their computed state (progress, status, confidence).

@@ -12,28 +12,49 @@ public struct ServerConfiguration: Sendable {
     public var defaultOrganization: String?
     /// The clock; tests fix it so statuses are reproducible.
     public var clock: @Sendable () -> Date
+    /// bcrypt's cost factor: 12 in production (about a quarter of a second per hash); tests lower it.
+    public var bcryptCost: UInt8
+    /// Mark cookies `Secure`; on automatically when a proxy says the request came over HTTPS.
+    public var secureCookies: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, defaultOrganization: String? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, defaultOrganization: String? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+        bcryptCost: UInt8 = 12, secureCookies: Bool = false
+    ) {
         self.host = host
         self.port = port
         self.defaultOrganization = defaultOrganization
         self.clock = clock
+        self.bcryptCost = bcryptCost
+        self.secureCookies = secureCookies
     }
 }
 
 /// The router with every route: the web app, the JSON API, the OpenAPI document, static files.
-public func buildRouter(store: Store, configuration: ServerConfiguration) async throws -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter(store: Store, configuration: ServerConfiguration) async throws -> Router<RumboContext> {
+    let router = Router(context: RumboContext.self)
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: AuthMiddleware(store: store, clock: configuration.clock))
     let resources = try StaticResources.load()
-    router.get("/healthz") { _, _ in "ok" }
-    router.get("/openapi.yaml") { _, _ in resources.response(for: "openapi.yaml") }
+    let access = Access(store: store)
+    router.get("/healthz") { _, context in
+        access.allowAnyone(context)
+        return "ok"
+    }
     router.get("/static/:file") { _, context in
+        access.allowAnyone(context)
         guard let response = resources.response(for: try context.parameters.require("file")) else { throw HTTPError(.notFound) }
         return response
     }
-    WebRoutes(store: store, templates: try await Templates.load(), configuration: configuration).register(on: router)
-    APIRoutes(store: store, configuration: configuration).register(on: router)
+    router.get("/openapi.yaml") { _, context in
+        access.allowAnyone(context)
+        return resources.response(for: "openapi.yaml")!
+    }
+    let templates = try await Templates.load()
+    WebRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
+    AccountRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
+    APIRoutes(store: store, configuration: configuration, access: access).register(on: router)
     return router
 }
 

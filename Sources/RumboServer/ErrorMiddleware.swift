@@ -16,7 +16,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             }
             if request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.yaml" {
-                return try APICoding.response(ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+                var response = try APICoding.response(ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+                if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"rumbo\"" }
+                return response
+            }
+            if status == .unauthorized, request.method == .get {
+                // A page needs a signed-in person: go sign in, then come back here.
+                let next = percentEncode(request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
+                return Response(status: .seeOther, headers: [.location: "/login?next=\(next)"])
             }
             return HTMLResponse.page(status: status, title: "\(status.code)", message: message)
         }
@@ -30,6 +37,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 case .malformed: .badRequest
                 case .notFound: .notFound
                 case .conflict: .conflict
+                case .unauthorized: .unauthorized
+                case .forbidden: .forbidden
+                case .tooManyRequests: .tooManyRequests
+                case .internal: .internalServerError
                 default: .unprocessableContent
                 }
             return (status, error.code.rawValue, error.message(in: language), error.field.map(APICoding.snakeCase))

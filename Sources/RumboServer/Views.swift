@@ -3,6 +3,7 @@ import Hummingbird
 import Mustache
 import NIOCore
 import RumboCore
+import RumboStore
 
 /// HTML responses and escaping.
 enum HTMLResponse {
@@ -47,6 +48,10 @@ struct PageContext {
     let organizations: [Organization]
     let path: String
     let query: [String: String]
+    let user: User
+    let principal: Principal
+    let csrfToken: String
+    let canManageAccess: Bool
 
     var format: Formatter { Formatter(language: language) }
 
@@ -62,7 +67,14 @@ struct PageContext {
             "organizations": organizations.map { ["name": $0.name, "url": "/o/\($0.slug)", "current": $0.id == organization.id] },
             "has_many_orgs": organizations.count > 1,
             "switch_lang": ["code": other.rawValue, "name": other == .spanish ? "Español" : "English", "url": switchURL],
+            "user": ["name": user.name, "email": user.email], "csrf": csrfToken, "can_manage_access": canManageAccess,
         ]
+    }
+
+    /// The form shows only to those who may use it, on a cycle still open.
+    func canCheckIn(_ keyResult: KeyResult, teamID: String, cycle: Cycle, access: Access) async throws -> Bool {
+        guard cycle.status != .closed else { return false }
+        return try await access.allows(principal, .checkIn(teamID: teamID, ownerPersonID: keyResult.ownerID), in: organization)
     }
 
     func cycles(_ data: CycleData) -> [[String: Any]] {
@@ -137,7 +149,8 @@ struct PageContext {
         ]
     }
 
-    private func width(_ fraction: Double) -> String { String(format: "%.1f", min(max(fraction, 0), 1) * 100) }
+    /// Whole percent 0…100, the suffix of the `w-N` / `x-N` classes: the CSP allows no inline styles.
+    private func width(_ fraction: Double) -> String { String(Int((min(max(fraction.isFinite ? fraction : 0, 0), 1) * 100).rounded())) }
 }
 
 func percentEncode(_ text: String) -> String {

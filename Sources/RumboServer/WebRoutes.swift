@@ -5,13 +5,15 @@ import RumboStore
 
 /// The server-rendered web app: thin handlers that load a `CycleData` (the query), let the core
 /// compute summaries (the model) and render a template (the view).
-struct WebRoutes<Context: RequestContext>: Sendable {
+struct WebRoutes: Sendable {
+    typealias Context = RumboContext
     let store: Store
     let templates: Templates
     let configuration: ServerConfiguration
+    let access: Access
 
     func register(on router: Router<Context>) {
-        router.get("/") { request, _ in try await home(request) }
+        router.get("/") { request, context in try await home(request, context) }
         router.get("/o/:org") { request, context in try await overview(request, context) }
         router.get("/o/:org/teams/:id") { request, context in try await team(request, context) }
         router.get("/o/:org/objectives/:id") { request, context in try await objective(request, context) }
@@ -21,13 +23,15 @@ struct WebRoutes<Context: RequestContext>: Sendable {
 
     // MARK: Pages
 
-    func home(_ request: Request) async throws -> Response {
-        let organizations = try await store.organizations()
+    /// Opens the default organization among those the signed-in person belongs to.
+    func home(_ request: Request, _ context: Context) async throws -> Response {
+        let user = try access.requireUser(context)
+        let organizations = try await visibleOrganizations(user)
         let chosen = organizations.first { $0.slug == configuration.defaultOrganization } ?? organizations.first
         guard let chosen else {
             return HTMLResponse.page(
                 status: .ok, title: "Rumbo",
-                message: "No organizations yet: run `rumbo demo` to load the demo, or create one with POST /api/v1/orgs. / Aún no hay organizaciones: ejecuta `rumbo demo` para cargar la demo.")
+                message: "You do not belong to any organization yet: ask for an invitation link. / Aún no perteneces a ninguna organización: pide un enlace de invitación.")
         }
         let query = request.uri.query.map { "?" + $0 } ?? ""
         return Response(status: .seeOther, headers: [.location: "/o/\(chosen.slug)\(query)"])
@@ -129,7 +133,7 @@ struct WebRoutes<Context: RequestContext>: Sendable {
             "history": summary.history.reversed().map { page.checkIn($0, keyResult: keyResult, people: people) },
             "has_history": !summary.history.isEmpty,
             "initiatives": summary.initiatives.map(page.initiative), "has_initiatives": !summary.initiatives.isEmpty,
-            "can_check_in": data.cycle.status != .closed,
+            "can_check_in": try await page.canCheckIn(summary.keyResult, teamID: objective.teamID, cycle: data.cycle, access: access),
             "form_action": "/o/\(organization.slug)/key-results/\(keyResult.id)/check-ins?lang=\(page.language.rawValue)",
             "form_value": form?.value ?? "", "form_note": form?.note ?? "", "form_blockers": form?.blockers ?? "",
             "confidence_options": (0...10).map { ["value": $0, "selected": $0 == (confidence ?? 7)] },
@@ -152,21 +156,24 @@ struct WebRoutes<Context: RequestContext>: Sendable {
         let body = String(buffer: try await request.collectBody(upTo: 64 * 1024))
         let form = (try? URLEncodedFormDecoder().decode(CheckInForm.self, from: body)) ?? CheckInForm(value: nil, confidence: nil, note: nil, blockers: nil)
         let keyResultID = try context.parameters.require("id")
+        let keyResult = try await store.fetch(KeyResult.self, id: keyResultID, in: page.organization.id)
+        let objective = try await store.fetch(Objective.self, id: keyResult.objectiveID, in: page.organization.id)
+        let principal = try await access.authorize(
+            context, page.organization, .checkIn(teamID: objective.teamID, ownerPersonID: keyResult.ownerID))
         let typed = form.value?.trimmingCharacters(in: .whitespaces) ?? ""
         guard !typed.isEmpty else {
-            return try await keyResult(request, context, form: form, error: Strings.text("value_required", page.language))
+            return try await self.keyResult(request, context, form: form, error: Strings.text("value_required", page.language))
         }
         guard let value = Formatter.parseNumber(typed) else {
             let message = Strings.text("value_not_number", page.language).replacingOccurrences(of: "%@", with: typed)
-            return try await keyResult(request, context, form: form, error: message)
+            return try await self.keyResult(request, context, form: form, error: message)
         }
-        let keyResult = try await store.fetch(KeyResult.self, id: keyResultID, in: page.organization.id)
         let checkIn = CheckIn(
             id: "", keyResultID: keyResultID, value: value, confidence: form.confidence.flatMap { Int($0) },
-            note: form.note ?? "", blockers: form.blockers ?? "", authorID: keyResult.ownerID, source: .manual,
+            note: form.note ?? "", blockers: form.blockers ?? "", authorID: principal.personID, source: .manual,
             recordedAt: configuration.clock(), day: today(page.organization))
         do {
-            _ = try await store.recordCheckIn(checkIn, in: page.organization, now: configuration.clock())
+            _ = try await store.recordCheckIn(checkIn, in: page.organization, by: principal.actor, now: configuration.clock())
         } catch let error as RumboError where error.code == .invalid {
             return try await self.keyResult(request, context, form: form, error: error.message(in: page.language))
         }
@@ -179,13 +186,23 @@ struct WebRoutes<Context: RequestContext>: Sendable {
 
     func today(_ organization: Organization) -> LocalDate { LocalDate(configuration.clock(), in: organization.zone) }
 
+    /// The organization of the URL, readable by the signed-in person (or the request stops here).
     func pageContext(_ request: Request, _ context: Context) async throws -> PageContext {
+        let user = try access.requireUser(context)
         let organization = try await store.organization(try context.parameters.require("org"))
+        let principal = try await access.authorize(context, organization, .read)
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters where key != "saved" { query[String(key)] = String(value) }
+        guard case .user(_, _, let csrf) = context.identity else { throw RumboError.unauthorized }
         return PageContext(
             language: language(for: request, organization: organization), organization: organization,
-            organizations: try await store.organizations(), path: request.uri.path, query: query)
+            organizations: try await visibleOrganizations(user), path: request.uri.path, query: query, user: user, principal: principal,
+            csrfToken: csrf, canManageAccess: try await access.allows(principal, .manageAccess, in: organization))
+    }
+
+    func visibleOrganizations(_ user: User) async throws -> [Organization] {
+        let mine = Set(try await store.memberships(userID: user.id).map(\.organizationID))
+        return try await store.organizations().filter { mine.contains($0.id) }
     }
 
     func language(for request: Request, organization: Organization) -> Language {

@@ -78,7 +78,7 @@ func requireExists(_ id: String?, table: String, noun: String, field: String, or
 
 extension Store {
     /// Stores a new record with a fresh id (unless it has one), version 1. Validates it first.
-    public func create<T: StoredRecord>(_ record: T, in org: String) async throws -> T {
+    public func create<T: StoredRecord>(_ record: T, in org: String, by actor: String = "system") async throws -> T {
         var record = record
         if record.id.isEmpty { record.id = Identifier.make(T.idPrefix) }
         record.version = 1
@@ -93,13 +93,14 @@ extension Store {
                     es: "Ya existe \(T.noun) con id '\(record.id)'.")
             }
             try await Self.insert([record], org: org, db: db)
+            try await Self.audit(org: org, actor: actor, action: "\(T.idPrefix).create", entity: T.noun, id: record.id, db: db)
             return try await Self.fetch(T.self, id: record.id, org: org, db: db)
         }
     }
 
     /// Replaces a record. `record.version` must be the version the editor started from; a stale
     /// version is a conflict (HTTP 409), so two people's edits never silently overwrite each other.
-    public func update<T: StoredRecord>(_ record: T, in org: String) async throws -> T {
+    public func update<T: StoredRecord>(_ record: T, in org: String, by actor: String = "system") async throws -> T {
         try await transaction { db in
             var record = record
             _ = try await Self.fetch(T.self, id: record.id, org: org, db: db)
@@ -117,6 +118,7 @@ extension Store {
                 throw RumboError.staleVersion(T.noun, id: record.id, expected: record.version, actual: current.version)
             }
             try await record.saveLinks(org: org, db: db)
+            try await Self.audit(org: org, actor: actor, action: "\(T.idPrefix).update", entity: T.noun, id: record.id, db: db)
             return try await Self.fetch(T.self, id: record.id, org: org, db: db)
         }
     }

@@ -9,7 +9,7 @@ extension Store {
 
     /// Appends a check-in to a key result's history (history is never overwritten). The key
     /// result must exist in the organization and its cycle must not be closed.
-    public func recordCheckIn(_ checkIn: CheckIn, in organization: Organization, now: Date = Date()) async throws -> CheckIn {
+    public func recordCheckIn(_ checkIn: CheckIn, in organization: Organization, by actor: String = "system", now: Date = Date()) async throws -> CheckIn {
         var checkIn = checkIn
         checkIn.id = Identifier.make("ci")
         checkIn.recordedAt = now
@@ -22,6 +22,7 @@ extension Store {
             try new.validate(for: keyResult, in: cycle)
             try await requireExists(new.authorID, table: "people", noun: "person", field: "authorID", org: organization.id, db: db)
             try await Self.insertCheckIns([new], org: organization.id, db: db)
+            try await Self.audit(org: organization.id, actor: actor, action: "ci.create", entity: "key result", id: new.keyResultID, db: db)
             return new
         }
     }

@@ -161,7 +161,63 @@ extension Store {
                 """,
                 "CREATE INDEX check_ins_by_key_result ON check_ins (org_id, key_result_id, recorded_at)",
             ]
-        )
+        ),
+        (
+            2, "accounts, roles, tokens, audit",
+            [
+                // People sign in once and may belong to several organizations, so users and their
+                // sessions are the two tables without org_id; everything they may do is per org.
+                """
+                CREATE TABLE users (
+                    user_id TEXT PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL, password_hash TEXT NOT NULL,
+                    created_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX users_by_email ON users (email)",
+                """
+                CREATE TABLE sessions (
+                    session_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (user_id), csrf_token TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX sessions_by_user ON sessions (user_id)",
+                """
+                CREATE TABLE memberships (
+                    org_id TEXT NOT NULL REFERENCES organizations (org_id), user_id TEXT NOT NULL REFERENCES users (user_id),
+                    role TEXT NOT NULL, person_id TEXT, PRIMARY KEY (org_id, user_id),
+                    FOREIGN KEY (org_id, person_id) REFERENCES people (org_id, id))
+                """,
+                "CREATE INDEX memberships_by_user ON memberships (user_id)",
+                """
+                CREATE TABLE membership_teams (
+                    org_id TEXT NOT NULL, user_id TEXT NOT NULL, team_id TEXT NOT NULL, PRIMARY KEY (org_id, user_id, team_id),
+                    FOREIGN KEY (org_id, user_id) REFERENCES memberships (org_id, user_id),
+                    FOREIGN KEY (org_id, team_id) REFERENCES teams (org_id, id))
+                """,
+                """
+                CREATE TABLE api_tokens (
+                    org_id TEXT NOT NULL REFERENCES organizations (org_id), id TEXT NOT NULL, name TEXT NOT NULL,
+                    scope TEXT NOT NULL, token_hash TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL,
+                    last_used_at BIGINT, revoked_at BIGINT, PRIMARY KEY (org_id, id))
+                """,
+                "CREATE UNIQUE INDEX api_tokens_by_hash ON api_tokens (token_hash)",
+                """
+                CREATE TABLE invitations (
+                    org_id TEXT NOT NULL REFERENCES organizations (org_id), id TEXT NOT NULL, email TEXT NOT NULL,
+                    role TEXT NOT NULL, team_ids TEXT NOT NULL, token_hash TEXT NOT NULL, created_by TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL, accepted_at BIGINT, PRIMARY KEY (org_id, id))
+                """,
+                "CREATE UNIQUE INDEX invitations_by_hash ON invitations (token_hash)",
+                """
+                CREATE TABLE audit_log (
+                    org_id TEXT NOT NULL REFERENCES organizations (org_id), id TEXT NOT NULL, at BIGINT NOT NULL,
+                    actor TEXT NOT NULL, action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL,
+                    PRIMARY KEY (org_id, id))
+                """,
+                "CREATE INDEX audit_log_by_time ON audit_log (org_id, at)",
+                // Failed sign-ins, counted per key (email and address) to slow down guessing.
+                "CREATE TABLE login_failures (failure_key TEXT NOT NULL, at BIGINT NOT NULL)",
+                "CREATE INDEX login_failures_by_key ON login_failures (failure_key, at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction. Returns their versions.

@@ -23,7 +23,10 @@ struct Serve: AsyncParsableCommand {
         let logger = quietLogger("rumbo", level: .info)
         let location = try store.location
         try await Store.withMigrated(location, logger: quietLogger("rumbo.store")) { database in
-            if demo { try await loadDemo(into: database, asOf: nil) }
+            if demo {
+                try await loadDemo(into: database, asOf: nil)
+                try await createDemoAccounts(in: database)
+            }
             let app = try await buildApplication(
                 store: database,
                 configuration: ServerConfiguration(host: host, port: port, defaultOrganization: demo ? DemoNames.spa : nil),
@@ -58,6 +61,26 @@ func loadDemo(into store: Store, asOf: LocalDate?) async throws {
     }
 }
 
+/// The demo's sign-ins, one per role (created once); prints how to use them.
+func createDemoAccounts(in store: Store) async throws {
+    // A low bcrypt cost: these passwords are published in the README anyway.
+    let hash = try await Passwords.hash(RumboCore.Demo.password, cost: 6)
+    for account in RumboCore.Demo.accounts {
+        let organization = try await store.organization(account.organizationSlug)
+        if try await store.user(email: account.email) == nil {
+            let user = try await store.createUser(email: account.email, name: account.name, passwordHash: hash)
+            let teams = try await store.list(Team.self, in: organization.id).filter { $0.name == account.teamName }.map(\.id)
+            let person = try await store.list(Person.self, in: organization.id).first { $0.name == account.personName }?.id
+            try await store.setMembership(
+                Membership(organizationID: organization.id, userID: user.id, role: account.role, teamIDs: teams, personID: person), by: "demo")
+        }
+    }
+    say("Demo sign-ins (password \(RumboCore.Demo.password)):")
+    for account in RumboCore.Demo.accounts {
+        say("  \(account.email.padding(toLength: 20, withPad: " ", startingAt: 0)) \(account.role.rawValue) of \(account.organizationSlug)\(account.teamName.map { " (\($0))" } ?? "")")
+    }
+}
+
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load the demo organizations (Spa El Encanto and Nimbus Software) into the database.",
@@ -72,7 +95,10 @@ struct Demo: AsyncParsableCommand {
             guard let parsed = LocalDate(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date; write it as yyyy-MM-dd, e.g. 2026-11-25.") }
             day = parsed
         }
-        try await store.withStore { try await loadDemo(into: $0, asOf: day) }
+        try await store.withStore { store in
+            try await loadDemo(into: store, asOf: day)
+            try await createDemoAccounts(in: store)
+        }
     }
 }
 

@@ -1,9 +1,10 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import RumboCore
-import RumboServer
+@testable import RumboServer
 import RumboStore
 import RumboTestSupport
 import Testing
@@ -11,16 +12,55 @@ import Testing
 /// The fixed "now" of the HTTP tests: statuses and local days are reproducible.
 let testNow = LocalDate("2026-11-25")!.startOfDay(in: TimeZone(identifier: "UTC")!).addingTimeInterval(10 * 3600)
 
-/// Runs `body` against the real router on a fresh database of the given engine.
-func withApp(_ engine: EngineKind, demo: Bool = false, _ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
+/// Runs `body` against the real router on a fresh database of the given engine, with a client
+/// signed in as an owner of every demo organization (`client.anonymous` and `signIn` for others).
+func withApp(_ engine: EngineKind, demo: Bool = false, _ body: @escaping @Sendable (SignedInClient, Store) async throws -> Void) async throws {
     try await TestDatabases.withStore(engine) { (store: Store) async throws in
         if demo {
             for organization in Demo.organizations(asOf: LocalDate("2026-11-25")!) { try await store.load(organization) }
         }
         let router = try await buildRouter(
-            store: store, configuration: ServerConfiguration(defaultOrganization: "spa-el-encanto", clock: { testNow }))
-        try await Application(router: router).test(.router) { client in try await body(client, store) }
+            store: store, configuration: ServerConfiguration(defaultOrganization: "spa-el-encanto", clock: { testNow }, bcryptCost: 4))
+        try await Application(router: router).test(.router) { client in
+            let owner = try await signIn(client, store: store, email: "owner@test.example", role: .owner, in: try await store.organizations().map(\.slug))
+            try await body(owner, store)
+        }
     }
+}
+
+/// A test client that sends a session cookie and its CSRF token, as a browser would.
+struct SignedInClient: TestClientProtocol {
+    let anonymous: any TestClientProtocol
+    let cookie: String
+    let csrf: String
+    let userID: String
+    var port: Int? { anonymous.port }
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        var headers = headers
+        if headers[.cookie] == nil && headers[.authorization] == nil {
+            headers[.cookie] = cookie
+            if headers[HTTPField.Name("X-CSRF-Token")!] == nil { headers[HTTPField.Name("X-CSRF-Token")!] = csrf }
+        }
+        return try await anonymous.executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
+}
+
+/// Creates a user with this role in these organizations and a live session for them.
+func signIn(
+    _ client: any TestClientProtocol, store: Store, email: String, role: Role, in slugs: [String], teamIDs: [String] = [], personID: String? = nil
+) async throws -> SignedInClient {
+    let base = (client as? SignedInClient)?.anonymous ?? client
+    let user = try await store.createUser(email: email, name: email, passwordHash: try await Passwords.hash("correct horse battery", cost: 4))
+    for slug in slugs {
+        let organization = try await store.organization(slug)
+        try await store.setMembership(
+            Membership(organizationID: organization.id, userID: user.id, role: role, teamIDs: teamIDs, personID: personID), by: "test")
+    }
+    let secret = Secrets.make(prefix: "")
+    let csrf = Secrets.make(prefix: "")
+    try await store.createSession(hash: Secrets.hash(secret), userID: user.id, csrfToken: csrf, expiresAt: testNow.addingTimeInterval(3600), now: testNow)
+    return SignedInClient(anonymous: base, cookie: "\(AuthMiddleware.sessionCookie)=\(secret)", csrf: csrf, userID: user.id)
 }
 
 extension TestClientProtocol {

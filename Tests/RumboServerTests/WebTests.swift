@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -55,7 +56,7 @@ struct WebTests {
             let english = try await client.page("/o/spa-el-encanto?lang=en")
             #expect(english.html.contains("<html lang=\"en\">") && english.html.contains("Progress") && english.html.contains("On track"))
             #expect(!english.html.contains("Progreso"))
-            let fromCookie = try await client.page("/o/spa-el-encanto", headers: [.cookie: "rumbo_lang=en"])
+            let fromCookie = try await client.page("/o/spa-el-encanto", headers: [.cookie: client.cookie + "; rumbo_lang=en"])
             #expect(fromCookie.html.contains("<html lang=\"en\">"))
             let fromBrowser = try await client.page("/o/nimbus-support", headers: [.acceptLanguage: "es-MX,es;q=0.9"])
             #expect(fromBrowser.html.contains("<html lang=\"es\">"))
@@ -150,7 +151,8 @@ struct WebTests {
     @Test("An empty organization explains what to do")
     func emptyOrganization() async throws {
         try await withApp(.sqlite) { client, store in
-            _ = try await store.createOrganization(Organization(id: "", slug: "nueva", name: "Nueva", language: .spanish, timeZone: "UTC"))
+            let nueva = try await store.createOrganization(Organization(id: "", slug: "nueva", name: "Nueva", language: .spanish, timeZone: "UTC"))
+            try await store.setMembership(Membership(organizationID: nueva.id, userID: client.userID, role: .owner), by: "test")
             let page = try await client.page("/o/nueva")
             #expect(page.status == .ok && page.html.contains("no tiene ciclos"))
             #expect(try await client.page("/static/rumbo.css").status == .ok)

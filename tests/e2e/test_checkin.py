@@ -8,6 +8,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 NOTE = "Probado desde el navegador"
+PASSWORD = "rumbo-demo-2026"  # the demo's published password (README)
 STATUSES = {"on_track", "at_risk", "off_track"}
 
 
@@ -23,6 +24,15 @@ def click_and_wait(driver, element):
     wait = WebDriverWait(driver, 10)
     wait.until(EC.staleness_of(element))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def sign_in(driver, base_url, email, lang="es"):
+    """Through the real sign-in page, as a person would."""
+    driver.get(f"{base_url}/login?lang={lang}")
+    driver.find_element(By.NAME, "email").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    click_and_wait(driver, driver.find_element(By.ID, "login-submit"))
+    assert "/login" not in driver.current_url, f"sign-in as {email} failed"
 
 
 def open_first_key_result(driver, base_url, lang):
@@ -68,6 +78,9 @@ def submit_checkin(driver, value, confidence, note, browser_validation=True):
 def test_checkin_on_a_phone_in_spanish(base_url, browser):
     browser.set_window_size(360, 800)
     browser.get(f"{base_url}/?lang=es")
+    assert "/login" in browser.current_url, "an anonymous visitor must be sent to sign in"
+    sign_in(browser, base_url, "lucia@spa.demo")
+    browser.get(f"{base_url}/?lang=es")
     assert html_lang(browser) == "es"
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 360, f"the home page overflows a 360 px phone sideways ({width} px wide)"
@@ -86,6 +99,7 @@ def test_checkin_on_a_phone_in_spanish(base_url, browser):
 
 def test_language_switch_from_english_to_spanish(base_url, browser):
     browser.set_window_size(1280, 900)
+    sign_in(browser, base_url, "lucia@spa.demo", lang="en")
     browser.get(f"{base_url}/?lang=en")
     assert html_lang(browser) == "en"
     switch = browser.find_elements(By.CSS_SELECTOR, 'a[hreflang="es"]')
@@ -95,6 +109,7 @@ def test_language_switch_from_english_to_spanish(base_url, browser):
 
 
 def test_invalid_checkin_is_rejected_and_not_recorded(base_url, browser):
+    sign_in(browser, base_url, "lucia@spa.demo")
     open_first_key_result(browser, base_url, "es")
     kr_url = browser.current_url
     before = history_rows(browser)
@@ -105,3 +120,27 @@ def test_invalid_checkin_is_rejected_and_not_recorded(base_url, browser):
     assert browser.find_elements(By.CSS_SELECTOR, ".form-error"), "no .form-error shown"
     browser.get(kr_url)  # the error page need not show the history: count on the real page
     assert history_rows(browser) == before
+
+
+XSS = "<script>document.title='pwned'</script><img src=x onerror=\"document.title='pwned'\">"
+
+
+def test_a_stored_script_in_a_note_stays_text(base_url, browser):
+    """A check-in note is user text: it must show as typed and never run."""
+    sign_in(browser, base_url, "lucia@spa.demo")
+    open_first_key_result(browser, base_url, "es")
+    submit_checkin(browser, decimal_text(current_value(browser)), "6", XSS)
+    browser.refresh()
+    assert browser.title != "pwned", "a script from a check-in note ran"
+    assert XSS in browser.find_element(By.CSS_SELECTOR, "table#checkin-history").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "table#checkin-history script, table#checkin-history img")
+
+
+def test_a_viewer_reads_but_gets_no_checkin_form(base_url, browser):
+    sign_in(browser, base_url, "viewer@spa.demo")
+    browser.get(f"{base_url}/?lang=es")
+    links = browser.find_elements(By.CSS_SELECTOR, "a.kr-link")
+    assert links, "a viewer sees the key results"
+    click_and_wait(browser, links[0])
+    assert not browser.find_elements(By.CSS_SELECTOR, "form#checkin-form")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart")
