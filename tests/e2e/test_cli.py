@@ -32,9 +32,9 @@ def rumbo(request, tmp_path_factory):
         pytest.fail(f"RUMBO_BIN must name the built rumbo binary (got {binary!r}); run scripts/test")
     database = _database_args(request.param, tmp_path_factory)
 
-    def run(*args, ok=True):
+    def run(*args, ok=True, input_text=None):
         result = subprocess.run(
-            [binary, *args, *database], capture_output=True, text=True, timeout=120,
+            [binary, *args, *database], capture_output=True, text=True, timeout=120, input=input_text,
             env={k: v for k, v in os.environ.items() if k not in ("RUMBO_DATABASE_URL", "RUMBO_DATA_DIR")},
         )
         if ok:
@@ -88,3 +88,21 @@ def test_checkin_mistakes_are_explained(rumbo):
     assert "okr list" in rumbo("checkin", "kr_nope", "1", ok=False).stderr
     too_confident = rumbo("checkin", kr, "50", "--confidence", "11", ok=False)
     assert "0 to 10" in too_confident.stderr or "0 a 10" in too_confident.stderr
+
+
+def test_accounts_and_tokens(rumbo):
+    created = rumbo("user", "create", "--email", "Ana@Example.com", "--name", "Ana", "--org", "spa-el-encanto", "--admin",
+                    input_text="una frase bastante larga\n")
+    assert "owner" in created.stdout
+    assert "already" in rumbo("user", "create", "--email", "ana@example.com", "--name", "Ana", "--org", "spa-el-encanto",
+                              input_text="una frase bastante larga\n", ok=False).stderr
+    assert "10" in rumbo("user", "create", "--email", "b@example.com", "--name", "B", "--org", "spa-el-encanto",
+                         input_text="corta\n", ok=False).stderr
+    secret = rumbo("token", "create", "--org", "spa-el-encanto", "--scope", "read", "--name", "sync").stdout.strip().splitlines()[-1]
+    assert secret.startswith("rumbo_")
+    tokens = json.loads(rumbo("token", "list", "--org", "spa-el-encanto", "--format", "json").stdout)
+    token = next(t for t in tokens if t["name"] == "sync")
+    assert secret not in json.dumps(tokens)
+    rumbo("token", "revoke", "--org", "spa-el-encanto", token["id"])
+    tokens = json.loads(rumbo("token", "list", "--org", "spa-el-encanto", "--format", "json").stdout)
+    assert next(t for t in tokens if t["id"] == token["id"])["revoked_at"]
