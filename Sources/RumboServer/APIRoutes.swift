@@ -27,9 +27,11 @@ struct APIRoutes: Sendable {
         }
         // A signed-in person creates an organization and becomes its owner; tokens cannot.
         api.post("orgs") { request, context in
-            guard context.identity != nil else {
+            if case .token = context.identity {
                 context.guardMark.mark()
-                throw RumboError.unauthorized
+                throw RumboError(
+                    .forbidden, en: "Organizations are created by a signed-in person, not with an API token.",
+                    es: "Las organizaciones las crea una persona con sesión iniciada, no un token de la API.")
             }
             let user = try access.requireUser(context)
             let organization = try await APICoding.decode(Organization.self, from: request)

@@ -152,6 +152,66 @@ struct AuthTests {
         }
     }
 
+    @Test("Every API route × every kind of caller: the status says who may pass", arguments: TestDatabases.engines)
+    func everyAPIRouteByEveryCaller(engine: EngineKind) async throws {
+        try await TestDatabases.withStore(engine) { (store: Store) async throws in
+            for organization in Demo.organizations(asOf: LocalDate("2026-11-25")!) { try await store.load(organization) }
+            let router = try await buildRouter(store: store, configuration: ServerConfiguration(clock: { testNow }, bcryptCost: 4))
+            let routes = router.routes.filter { "\($0.path)".hasPrefix("/api/") }.map { (method: $0.method, path: "\($0.path)") }
+            #expect(routes.count >= 28)
+            let ids = try await SpaIDs.load(store)
+            let spa = try await store.organization("spa-el-encanto"), nimbus = try await store.organization("nimbus-support")
+            try await Application(router: router).test(.router) { client in
+                func bearer(_ scope: TokenScope, _ org: Organization) async throws -> HTTPFields {
+                    let secret = APITokens.newSecret()
+                    _ = try await store.createToken(name: "t", scope: scope, hash: APITokens.hash(secret), in: org.id, by: "test")
+                    return [.authorization: "Bearer \(secret)"]
+                }
+                func session(_ email: String, _ role: Role, _ slug: String) async throws -> HTTPFields {
+                    let signed = try await signIn(client, store: store, email: email, role: role, in: [slug])
+                    return [.cookie: signed.cookie, HTTPField.Name("X-CSRF-Token")!: signed.csrf]
+                }
+                let callers: [(String, HTTPFields)] = [
+                    ("anonymous", [:]), ("bad token", [.authorization: "Bearer rumbo_forged"]),
+                    ("owner", try await session("o@t.example", .owner, "spa-el-encanto")),
+                    ("admin", try await session("a@t.example", .admin, "spa-el-encanto")),
+                    ("viewer", try await session("v@t.example", .viewer, "spa-el-encanto")),
+                    ("outsider", try await session("x@t.example", .owner, "nimbus-support")),
+                    ("read token", try await bearer(.read, spa)), ("write token", try await bearer(.write, spa)),
+                    ("ingest token", try await bearer(.ingest, spa)), ("other org token", try await bearer(.write, nimbus)),
+                ]
+                for route in routes {
+                    let isWrite = route.method != .get
+                    let orgScoped = route.path.contains("{org}")
+                    for (who, headers) in callers {
+                        var headers = headers
+                        headers[.contentType] = "application/json"
+                        let status = try await client.execute(
+                            uri: ids.fill(route.path), method: route.method, headers: headers, body: isWrite ? ByteBuffer(string: "{}") : nil
+                        ).status
+                        let denied: Set<HTTPResponse.Status>
+                        let createsOrganization = route.path == "/api/v1/orgs" && isWrite
+                        switch who {
+                        case _ where createsOrganization && who.hasSuffix("token") && who != "bad token": denied = [.forbidden]
+                        case "anonymous", "bad token": denied = [.unauthorized]
+                        case "outsider": denied = orgScoped ? [.notFound] : []
+                        case "other org token": denied = orgScoped ? [.notFound] : (isWrite ? [.forbidden] : [])
+                        case "ingest token": denied = route.path == "/api/v1/orgs" && !isWrite ? [] : [.forbidden]
+                        case "viewer", "read token": denied = isWrite && (orgScoped || who == "read token") ? [.forbidden] : []
+                        default: denied = []
+                        }
+                        let name = "\(who) → \(route.method) \(route.path)"
+                        if denied.isEmpty {
+                            #expect(![.unauthorized, .forbidden].contains(status) && status.code < 500, "\(name): \(status)")
+                        } else {
+                            #expect(denied.contains(status), "\(name): \(status), expected \(denied.map(\.code))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("CSRF: a signed-in browser's write needs the session's token and a same-site Origin", arguments: TestDatabases.engines)
     func csrf(engine: EngineKind) async throws {
         try await withApp(engine, demo: true) { owner, store in
