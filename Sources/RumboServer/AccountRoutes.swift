@@ -42,7 +42,9 @@ struct AccountRoutes: Sendable {
             access.allowAnyone(context)
             let invitation = try await openInvitation(context)
             let organization = try await store.organization(invitation.organizationID)
-            return try page("invite", request, inviteValues(invitation, organization, context))
+            return try page(
+                "invite", request, inviteValues(invitation, organization, context, request.preferredLanguage ?? organization.language),
+                organization: organization)
         }
         router.post("/invite/:secret") { request, context in
             access.allowAnyone(context)
@@ -112,9 +114,10 @@ struct AccountRoutes: Sendable {
         return invitation
     }
 
-    func inviteValues(_ invitation: Invitation, _ organization: Organization, _ context: Context) -> [String: Any] {
+    func inviteValues(_ invitation: Invitation, _ organization: Organization, _ context: Context, _ language: Language) -> [String: Any] {
         [
-            "organization": organization.name, "email": invitation.email, "role": invitation.role.rawValue,
+            "organization": organization.name, "email": invitation.email,
+            "role": Strings.text("role_" + invitation.role.rawValue, language),
             "signed_in": context.identity?.user != nil, "csrf": csrf(context),
         ]
     }
@@ -163,7 +166,7 @@ struct AccountRoutes: Sendable {
                 [
                     "id": member.user.id, "name": member.user.name, "email": member.user.email, "role": member.membership.role.rawValue,
                     "teams": member.membership.teamIDs.compactMap { teamNames[$0] }.joined(separator: ", "),
-                    "roles": Role.allCases.map { ["value": $0.rawValue, "selected": $0 == member.membership.role] },
+                    "roles": Role.allCases.map { ["value": $0.rawValue, "label": Strings.text("role_" + $0.rawValue, language), "selected": $0 == member.membership.role] },
                 ] as [String: Any]
             },
             "tokens": try await store.tokens(in: organization.id).map { token in
@@ -180,7 +183,7 @@ struct AccountRoutes: Sendable {
                 ]
             },
             "teams": teams.map { ["id": $0.id, "name": $0.name] },
-            "roles": Role.allCases.map { ["value": $0.rawValue, "selected": $0 == .member] },
+            "roles": Role.allCases.map { ["value": $0.rawValue, "label": Strings.text("role_" + $0.rawValue, language), "selected": $0 == .member] },
             "scopes": TokenScope.allCases.map(\.rawValue),
         ]
         if let created { values["created_token"] = ["name": created.name, "secret": created.secret] }

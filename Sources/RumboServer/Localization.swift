@@ -109,6 +109,11 @@ enum Strings {
         "last_used": ("Last used", "Último uso"),
         "audit_log": ("Audit log", "Registro de auditoría"),
         "who": ("Who", "Quién"),
+        "role_owner": ("owner", "propietario"),
+        "role_admin": ("admin", "administrador"),
+        "role_editor": ("editor", "editor"),
+        "role_member": ("member", "miembro"),
+        "role_viewer": ("viewer", "lector"),
         "what": ("What", "Qué"),
     ]
 
