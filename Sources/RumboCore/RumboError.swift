@@ -56,7 +56,10 @@ public struct RumboError: LocalizedError, Sendable, Equatable, CustomStringConve
     public static func == (lhs: RumboError, rhs: RumboError) -> Bool { lhs.code == rhs.code }
 
     public static func notFound(_ what: String, id: String) -> RumboError {
-        RumboError(
+        if what == "organization" {
+            return RumboError(.notFound, en: "No organization '\(id)' (or you do not belong to it).", es: "No existe la organización '\(id)' (o no perteneces a ella).")
+        }
+        return RumboError(
             .notFound, en: "No \(what) with id '\(id)' in this organization.",
             es: "No existe \(Language.spanishNoun(what)) con id '\(id)' en esta organización.")
     }

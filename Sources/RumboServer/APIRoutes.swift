@@ -96,6 +96,11 @@ struct APIRoutes: Sendable {
                         .malformed, field: String(key), en: "Unknown filter '\(key)'. Filter by one of: \(choices).",
                         es: "Filtro desconocido '\(key)'. Filtra por uno de: \(choices).")
                 }
+                if key == "status", let allowed = Self.statuses(of: T.self), !allowed.contains(String(value)) {
+                    throw RumboError(
+                        .malformed, field: "status", en: "Unknown status '\(value)'. Use one of: \(allowed.joined(separator: ", ")).",
+                        es: "Estado desconocido '\(value)'. Usa uno de: \(allowed.joined(separator: ", ")).")
+                }
                 filters[String(key)] = String(value)
             }
             return try APICoding.response(try await present(try await store.list(type, in: organization.id, filters: filters), organization))
@@ -137,6 +142,15 @@ struct APIRoutes: Sendable {
 
     /// The organization of the path, if the caller may do `action` in it (unknown ones are 404s
     /// whether they exist or not, so a token cannot probe other tenants).
+    /// The values a `?status=` filter takes, for the types that have a status.
+    static func statuses(of type: any StoredRecord.Type) -> [String]? {
+        switch type {
+        case is Cycle.Type: Cycle.Status.allCases.map(\.rawValue)
+        case is Initiative.Type: Initiative.Status.allCases.map(\.rawValue)
+        default: nil
+        }
+    }
+
     func organization(_ context: Context, _ action: Action) async throws -> (Organization, Principal) {
         context.guardMark.mark()
         guard context.identity != nil else { throw RumboError.unauthorized }

@@ -32,7 +32,7 @@ public struct ServerConfiguration: Sendable {
 
 /// The router with every route: the web app, the JSON API, the OpenAPI document, static files.
 public func buildRouter(store: Store, configuration: ServerConfiguration) async throws -> Router<RumboContext> {
-    let router = Router(context: RumboContext.self)
+    let router = Router(context: RumboContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: AuthMiddleware(store: store, clock: configuration.clock))
@@ -55,7 +55,24 @@ public func buildRouter(store: Store, configuration: ServerConfiguration) async 
     WebRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
     AccountRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
     APIRoutes(store: store, configuration: configuration, access: access).register(on: router)
+    answerMethodNotAllowed(on: router)
     return router
+}
+
+/// A known path asked with a method it does not have answers 405 with `Allow`, not 404 (Hummingbird
+/// routes those to "not found"): the client learns the path exists and what it takes.
+func answerMethodNotAllowed(on router: Router<RumboContext>) {
+    let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+    for (path, routes) in Dictionary(grouping: router.routes, by: { "\($0.path)" }) {
+        let present = Set(routes.map(\.method))
+        let allow = methods.filter(present.contains).map(\.rawValue).joined(separator: ", ")
+        for method in methods where !present.contains(method) {
+            router.on(RouterPath(path), method: method) { _, context -> Response in
+                context.guardMark.mark()
+                throw HTTPError(.methodNotAllowed, headers: [.allow: allow])
+            }
+        }
+    }
 }
 
 /// The application `rumbo serve` runs; `onServerRunning` is called once the port is bound.

@@ -12,11 +12,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let language = request.preferredLanguage ?? .english
             let (status, code, message, field) = Self.describe(error, language: language)
+            let extraHeaders = (error as? HTTPError)?.headers ?? [:]
             if status == .internalServerError {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             }
             if request.uri.path.hasPrefix("/api/") || request.uri.path == "/openapi.yaml" {
                 var response = try APICoding.response(ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+                response.headers.append(contentsOf: extraHeaders)
                 if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"rumbo\"" }
                 return response
             }
@@ -25,7 +27,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 let next = percentEncode(request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
                 return Response(status: .seeOther, headers: [.location: "/login?next=\(next)"])
             }
-            return HTMLResponse.page(status: status, title: "\(status.code)", message: message)
+            var page = HTMLResponse.page(status: status, title: "\(status.code)", message: message)
+            page.headers.append(contentsOf: extraHeaders)
+            return page
         }
     }
 

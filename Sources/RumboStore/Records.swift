@@ -69,8 +69,8 @@ func requireExists(_ id: String?, table: String, noun: String, field: String, or
         ? nil : try await db.select().column("id").from(table).where("org_id", .equal, org).where("id", .equal, id).first()
     if found == nil {
         throw RumboError.invalid(
-            field, en: "There is no \(noun) '\(id)' in this organization (\(field)).",
-            es: "No existe \(Language.spanishNoun(noun)) '\(id)' en esta organización (\(field)).")
+            field, en: "There is no \(noun) '\(id)' in this organization.",
+            es: "No existe \(Language.spanishNoun(noun)) '\(id)' en esta organización.")
     }
 }
 

@@ -69,7 +69,8 @@ struct AuthTests {
                     let body = route.method == .get ? nil : ByteBuffer(string: "{}")
                     let anonymous = try await client.execute(uri: uri, method: route.method, headers: [.contentType: "application/json"], body: body)
                     #expect(anonymous.status != .internalServerError, "\(name) answered 500 (unguarded?)")
-                    if Self.publicRoutes.contains(name) { continue }
+                    // A method the path does not have: 405, nothing served.
+                    if Self.publicRoutes.contains(name) || anonymous.status == .methodNotAllowed { continue }
                     let toLogin = anonymous.status == .seeOther && anonymous.headers[.location]?.hasPrefix("/login") == true
                     #expect(anonymous.status == .unauthorized || toLogin, "\(name) answered \(anonymous.status) to an anonymous caller")
                     // A viewer changes nothing (signing out and their own password aside).
@@ -181,6 +182,12 @@ struct AuthTests {
                     ("ingest token", try await bearer(.ingest, spa)), ("other org token", try await bearer(.write, nimbus)),
                 ]
                 for route in routes {
+                    // A method the path does not have answers 405 to everyone: nothing is served.
+                    let probe = try await client.execute(uri: ids.fill(route.path), method: route.method, headers: [.contentType: "application/json"])
+                    if probe.status == .methodNotAllowed {
+                        #expect(probe.headers[.allow] != nil, "\(route.method) \(route.path): 405 without Allow")
+                        continue
+                    }
                     let isWrite = route.method != .get
                     let orgScoped = route.path.contains("{org}")
                     for (who, headers) in callers {
