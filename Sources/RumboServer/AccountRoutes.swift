@@ -53,8 +53,7 @@ struct AccountRoutes: Sendable {
         router.get("/o/:org/settings") { request, context in try await settings(request, context, created: nil) }
         router.post("/o/:org/settings/tokens") { request, context in try await createToken(request, context) }
         router.post("/o/:org/settings/tokens/:id/revoke") { request, context in
-            let organization = try await store.organization(try context.parameters.require("org"))
-            let principal = try await access.authorize(context, organization, .manageAccess)
+            let (organization, principal) = try await managedOrganization(context)
             try await store.revokeToken(id: try context.parameters.require("id"), in: organization.id, by: principal.actor)
             return Response(status: .seeOther, headers: [.location: "/o/\(organization.slug)/settings"])
         }
@@ -153,8 +152,7 @@ struct AccountRoutes: Sendable {
     // MARK: Settings: members, tokens, audit log
 
     func settings(_ request: Request, _ context: Context, created: (name: String, secret: String)?, invitationLink: String? = nil) async throws -> Response {
-        let organization = try await store.organization(try context.parameters.require("org"))
-        try await access.authorize(context, organization, .manageAccess)
+        let (organization, _) = try await managedOrganization(context)
         let language = request.preferredLanguage ?? organization.language
         let format = Formatter(language: language)
         let teams = try await store.list(Team.self, in: organization.id)
@@ -192,8 +190,7 @@ struct AccountRoutes: Sendable {
     }
 
     func createToken(_ request: Request, _ context: Context) async throws -> Response {
-        let organization = try await store.organization(try context.parameters.require("org"))
-        let principal = try await access.authorize(context, organization, .manageAccess)
+        let (organization, principal) = try await managedOrganization(context)
         let form = try await Self.form(request)
         guard let scope = TokenScope(rawValue: form["scope"] ?? "") else {
             throw RumboError.invalid("scope", en: "Choose a scope: read, write or ingest.", es: "Elige un alcance: read, write o ingest.")
@@ -208,23 +205,24 @@ struct AccountRoutes: Sendable {
     }
 
     func invite(_ request: Request, _ context: Context) async throws -> Response {
-        let organization = try await store.organization(try context.parameters.require("org"))
-        let principal = try await access.authorize(context, organization, .manageAccess)
+        let (organization, principal) = try await managedOrganization(context)
         let form = try await Self.form(request)
         guard let role = Role(rawValue: form["role"] ?? "") else {
             throw RumboError.invalid("role", en: "Choose a role.", es: "Elige un rol.")
         }
         try requireCanGrant(role, principal)
+        guard let email = form["email"], email.contains("@") else {
+            throw RumboError.invalid("email", en: "Write the email address of the person to invite.", es: "Escribe el correo de la persona que quieres invitar.")
+        }
         let secret = Secrets.make(prefix: "")
         _ = try await store.createInvitation(
-            email: form["email"] ?? "", role: role, teamIDs: form["team_id"].map { $0.isEmpty ? [] : [$0] } ?? [], hash: Secrets.hash(secret),
+            email: email, role: role, teamIDs: form["team_id"].map { $0.isEmpty ? [] : [$0] } ?? [], hash: Secrets.hash(secret),
             in: organization.id, by: principal.actor, expiresAt: configuration.clock().addingTimeInterval(Self.invitationLifetime))
         return try await settings(request, context, created: nil, invitationLink: "/invite/\(secret)")
     }
 
     func changeRole(_ request: Request, _ context: Context) async throws -> Response {
-        let organization = try await store.organization(try context.parameters.require("org"))
-        let principal = try await access.authorize(context, organization, .manageAccess)
+        let (organization, principal) = try await managedOrganization(context)
         let form = try await Self.form(request)
         let userID = try context.parameters.require("user")
         guard let role = Role(rawValue: form["role"] ?? ""), var membership = try await store.membership(userID: userID, in: organization.id) else {
@@ -246,6 +244,12 @@ struct AccountRoutes: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The organization of the URL, if the caller may manage its access (members, tokens, log).
+    func managedOrganization(_ context: Context) async throws -> (Organization, Principal) {
+        let organization = try await store.organization(try context.parameters.require("org"))
+        return (organization, try await access.authorize(context, organization, .manageAccess))
+    }
 
     func csrf(_ context: Context) -> String {
         if case .user(_, _, let token) = context.identity { return token }
