@@ -247,6 +247,8 @@ struct AccountRoutes: Sendable {
 
     /// The organization of the URL, if the caller may manage its access (members, tokens, log).
     func managedOrganization(_ context: Context) async throws -> (Organization, Principal) {
+        // Signed in first: an anonymous caller learns nothing, not even whether the organization exists.
+        _ = try access.requireUser(context)
         let organization = try await store.organization(try context.parameters.require("org"))
         return (organization, try await access.authorize(context, organization, .manageAccess))
     }
