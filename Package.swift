@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "RumboCore", targets: ["RumboCore"]),
         .library(name: "RumboStore", targets: ["RumboStore"]),
         .library(name: "RumboServer", targets: ["RumboServer"]),
+        .library(name: "RumboAnalytics", targets: ["RumboAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,6 +27,8 @@ let package = Package(
     targets: [
         // Pure OKR domain: types, progress, grading, status. Foundation only.
         .target(name: "RumboCore"),
+        // Customer-base models (BG/NBD, Pareto/NBD, Gamma-Gamma): pure numerics over the core's calendar.
+        .target(name: "RumboAnalytics", dependencies: ["RumboCore"]),
         // One store API over SQLite and PostgreSQL.
         .target(
             name: "RumboStore",
@@ -70,6 +73,7 @@ let package = Package(
             dependencies: ["RumboCore", "RumboStore", .product(name: "PostgresKit", package: "postgres-kit")]
         ),
         .testTarget(name: "RumboCoreTests", dependencies: ["RumboCore"]),
+        .testTarget(name: "RumboAnalyticsTests", dependencies: ["RumboAnalytics"], resources: [.copy("Resources")]),
         .testTarget(name: "RumboStoreTests", dependencies: ["RumboCore", "RumboStore", "RumboTestSupport"]),
         .testTarget(
             name: "RumboServerTests",

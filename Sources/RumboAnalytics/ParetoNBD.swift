@@ -1,0 +1,161 @@
+import Foundation
+
+/// The Pareto/NBD model of Schmittlein, Morrison & Colombo (1987), in the formulation of Fader &
+/// Hardie's note "A Note on Deriving the Pareto/NBD Model and Related Expressions" (2005).
+///
+/// While active, a customer buys at Poisson rate λ ~ Gamma(r, α); their unobserved lifetime is
+/// exponential with rate μ ~ Gamma(s, β). Unlike BG/NBD, a customer who never came back can be
+/// judged to have left. Time is in the unit of the histories it is fitted on.
+public struct ParetoNBDModel: Sendable, Hashable {
+    /// Shape of the gamma mixing distribution of purchase rates.
+    public let r: Double
+    /// Scale (rate) parameter of the gamma mixing distribution of purchase rates.
+    public let alpha: Double
+    /// Shape of the gamma mixing distribution of dropout rates.
+    public let s: Double
+    /// Scale (rate) parameter of the gamma mixing distribution of dropout rates.
+    public let beta: Double
+
+    /// Creates a model; every parameter must be positive and finite.
+    public init(r: Double, alpha: Double, s: Double, beta: Double) throws {
+        for (name, v) in [("r", r), ("alpha", alpha), ("s", s), ("beta", beta)] where !(v.isFinite && v > 0) {
+            throw AnalyticsError(.invalidParameter, "Pareto/NBD parameter \(name) = \(v) must be positive and finite")
+        }
+        self.r = r
+        self.alpha = alpha
+        self.s = s
+        self.beta = beta
+    }
+
+    // MARK: Likelihood
+
+    /// The two log-terms of the likelihood:
+    /// L = Γ(r+x) α^r β^s / Γ(r) · (e^{B₁} + e^{B₂}) with
+    /// B₁ = −(r+x) log(α+T) − s log(β+T) (alive at T) and B₂ = log(s/(r+s+x)) + log A₀ (died in
+    /// (t_x, T]). A₀ uses ₂F₁(r+s+x, s+1; r+s+x+1; (α−β)/(α+·)) when α ≥ β and
+    /// ₂F₁(r+s+x, r+x; r+s+x+1; (β−α)/(β+·)) when α < β, so the argument stays in [0, 1).
+    /// Returns nil if a hypergeometric series does not converge.
+    static func logTerms(
+        r: Double, alpha: Double, s: Double, beta: Double, history h: PurchaseHistory
+    ) -> (b1: Double, b2: Double)? {
+        let x = Double(h.frequency)
+        let b1 = -(r + x) * log(alpha + h.age) - s * log(beta + h.age)
+        guard h.recency < h.age else { return (b1, -.infinity) }
+        let nu = r + s + x
+        let (maxParameter, secondArgument) = alpha >= beta ? (alpha, s + 1) : (beta, r + x)
+        let difference = abs(alpha - beta)
+        func logPart(_ time: Double) -> Double? {
+            let base = maxParameter + time
+            guard let f = SpecialFunctions.log2F1ShiftedC(a: nu, b: secondArgument, z: difference / base) else { return nil }
+            return f - nu * log(base)
+        }
+        guard let atRecency = logPart(h.recency), let atAge = logPart(h.age) else { return nil }
+        let logA0 = SpecialFunctions.logSubExp(atRecency, atAge)
+        return (b1, log(s) - log(nu) + logA0)
+    }
+
+    static func term(r: Double, alpha: Double, s: Double, beta: Double, lgammaR: Double, history h: PurchaseHistory) -> Double? {
+        guard let t = logTerms(r: r, alpha: alpha, s: s, beta: beta, history: h) else { return nil }
+        let x = Double(h.frequency)
+        return logGamma(r + x) - lgammaR + r * log(alpha) + s * log(beta) + SpecialFunctions.logAddExp(t.b1, t.b2)
+    }
+
+    /// The log-likelihood of one customer's history; nil if a series does not converge.
+    public func logLikelihood(_ history: PurchaseHistory) -> Double? {
+        Self.term(r: r, alpha: alpha, s: s, beta: beta, lgammaR: logGamma(r), history: history)
+    }
+
+    /// The total log-likelihood of all customers (the papers' scale); nil if a series does not converge.
+    public func totalLogLikelihood(_ data: SufficientStatistics) -> Double? {
+        Self.total([r, alpha, s, beta], data)
+    }
+
+    static func total(_ p: [Double], _ data: SufficientStatistics) -> Double? {
+        let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3])
+        let lgammaR = logGamma(r)
+        var value = 0.0
+        for group in data.groups {
+            guard let t = term(r: r, alpha: alpha, s: s, beta: beta, lgammaR: lgammaR, history: group.history) else { return nil }
+            value += Double(group.count) * t
+        }
+        return value.isFinite ? value : nil
+    }
+
+    // MARK: Fitting
+
+    /// Fits the model by maximum likelihood on the sufficient statistics by BFGS over
+    /// log-parameters from a few starting points.
+    ///
+    /// The gradient is numerical: central differences of the total log-likelihood in
+    /// log-parameter space with step 1e-5 (error about 1e-7 absolute on a total of order 1e4).
+    ///
+    /// - Throws: `fitFailed` if no finite optimum is found.
+    public static func fit(_ data: SufficientStatistics) throws -> ParetoNBDFit {
+        let meanAge = data.groups.reduce(0) { $0 + Double($1.count) * $1.history.age } / Double(data.customerCount)
+        let starts: [[Double]] = [[1, 1, 1, 1], [0.5, max(meanAge, 1e-3), 0.5, max(meanAge, 1e-3)]]
+        let step = 1e-5
+        let result = try MaximumLikelihood.fit(starts: starts) { p in
+            guard let value = total(p, data) else { return nil }
+            var gradient = [Double](repeating: 0, count: 4)
+            for i in 0..<4 {
+                var up = p
+                var down = p
+                up[i] = p[i] * exp(step)
+                down[i] = p[i] * exp(-step)
+                guard let fUp = total(up, data), let fDown = total(down, data) else { return nil }
+                // ∂ℓ/∂θ = (∂ℓ/∂log θ) / θ
+                gradient[i] = (fUp - fDown) / (2 * step) / p[i]
+            }
+            return (value, gradient)
+        }
+        let p = result.parameters
+        let model = try ParetoNBDModel(r: p[0], alpha: p[1], s: p[2], beta: p[3])
+        return ParetoNBDFit(
+            model: model, logLikelihood: result.logLikelihood, customerCount: data.customerCount, diagnostics: result.diagnostics)
+    }
+
+    // MARK: Per-customer quantities
+
+    /// P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x) (α+T)^{r+x} (β+T)^s A₀) = e^{B₁}/(e^{B₁} + e^{B₂}).
+    ///
+    /// - Throws: `invalidHistory`, or `seriesDidNotConverge` for parameters far outside any fit.
+    public func probabilityAlive(_ history: PurchaseHistory) throws -> Double {
+        let h = try history.validated()
+        guard let t = Self.logTerms(r: r, alpha: alpha, s: s, beta: beta, history: h) else {
+            throw AnalyticsError(.seriesDidNotConverge, "Pareto/NBD: hypergeometric series did not converge")
+        }
+        return 1 / (1 + exp(t.b2 - t.b1))
+    }
+
+    /// E[Y(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}] · P(alive),
+    /// with the bracket over (s−1) evaluated as −expm1((s−1)·L)/(s−1), L = −log(1 + t/(β+T)), which
+    /// is continuous at s = 1 (where it equals log(1 + t/(β+T))).
+    public func expectedPurchases(over horizon: Double, given history: PurchaseHistory) throws -> Double {
+        guard horizon.isFinite, horizon >= 0 else {
+            throw AnalyticsError(.invalidHorizon, "horizon \(horizon) must be finite and non-negative")
+        }
+        let alive = try probabilityAlive(history)
+        let x = Double(history.frequency)
+        let l = -log1p(horizon / (beta + history.age))
+        let bracket = -SpecialFunctions.expm1Ratio(s - 1, l)
+        return (r + x) * (beta + history.age) / (alpha + history.age) * bracket * alive
+    }
+
+    /// E[X(t)]: expected repeat purchases of a new customer in their first `horizon` units,
+    /// r β / (α (s−1)) · [1 − (β/(β+t))^{s−1}] (continuous at s = 1).
+    public func expectedPurchases(over horizon: Double) throws -> Double {
+        try expectedPurchases(over: horizon, given: PurchaseHistory(frequency: 0, recency: 0, age: 0))
+    }
+}
+
+/// A fitted Pareto/NBD model with its fit diagnostics.
+public struct ParetoNBDFit: Sendable, Hashable {
+    /// The maximum-likelihood parameters.
+    public let model: ParetoNBDModel
+    /// The maximised total log-likelihood (sum over customers).
+    public let logLikelihood: Double
+    /// The number of customers fitted.
+    public let customerCount: Int
+    /// How the optimisation went.
+    public let diagnostics: FitDiagnostics
+}
