@@ -62,6 +62,7 @@ let package = Package(
                 "RumboCore",
                 "RumboStore",
                 "RumboServer",
+                "RumboAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
