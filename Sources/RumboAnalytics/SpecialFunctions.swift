@@ -24,11 +24,6 @@ enum SpecialFunctions {
         return result + log(x) - 0.5 * inv - series
     }
 
-    /// log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b), for a, b > 0.
-    static func logBeta(_ a: Double, _ b: Double) -> Double {
-        logGamma(a) + logGamma(b) - logGamma(a + b)
-    }
-
     /// log(e^x + e^y) without overflow.
     static func logAddExp(_ x: Double, _ y: Double) -> Double {
         if x == -.infinity { return y }

@@ -215,6 +215,8 @@ struct Access: Sendable {
     }
 
     func allows(_ principal: Principal, _ action: Action, in organization: Organization) async throws -> Bool {
+        // Only an editor's team-scoped rights need the team tree; skip the query otherwise.
+        guard case .user(_, .editor, _, _) = principal.kind else { return Policy.allows(principal, action) }
         let teams = Dictionary(uniqueKeysWithValues: try await store.list(Team.self, in: organization.id).map { ($0.id, $0) })
         return Policy.allows(principal, action) { team in
             var chain: Set<String> = []
