@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "RumboStore", targets: ["RumboStore"]),
         .library(name: "RumboServer", targets: ["RumboServer"]),
         .library(name: "RumboAnalytics", targets: ["RumboAnalytics"]),
+        .library(name: "RumboIngest", targets: ["RumboIngest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -29,6 +30,8 @@ let package = Package(
         .target(name: "RumboCore"),
         // Customer-base models (BG/NBD, Pareto/NBD, Gamma-Gamma): pure numerics over the core's calendar.
         .target(name: "RumboAnalytics", dependencies: ["RumboCore"]),
+        // Streaming CSV / JSON Lines readers -> validated typed rows. Foundation only.
+        .target(name: "RumboIngest", dependencies: ["RumboCore"]),
         // One store API over SQLite and PostgreSQL.
         .target(
             name: "RumboStore",
@@ -63,6 +66,7 @@ let package = Package(
                 "RumboStore",
                 "RumboServer",
                 "RumboAnalytics",
+                "RumboIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,6 +78,7 @@ let package = Package(
             dependencies: ["RumboCore", "RumboStore", .product(name: "PostgresKit", package: "postgres-kit")]
         ),
         .testTarget(name: "RumboCoreTests", dependencies: ["RumboCore"]),
+        .testTarget(name: "RumboIngestTests", dependencies: ["RumboCore", "RumboIngest"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RumboAnalyticsTests", dependencies: ["RumboAnalytics"], resources: [.copy("Resources")]),
         .testTarget(name: "RumboStoreTests", dependencies: ["RumboCore", "RumboStore", "RumboTestSupport"]),
         .testTarget(
