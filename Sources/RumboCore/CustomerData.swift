@@ -287,3 +287,29 @@ extension DataLayout {
                 ], summary: "one row per customer activity (contacts, onboarding, feature use, self-service, chatbot)"),
         ].map { ($0.kind, $0) })
 }
+
+/// The local day (days since 1970-01-01) of instants in one time zone, fast enough for bulk
+/// imports: the zone's offset is looked up once per hour of time and cached.
+public struct LocalDayCalculator: Sendable {
+    public let timeZone: TimeZone
+    private var cache: [Int64: Int32] = [:]
+
+    public init(timeZone: TimeZone) { self.timeZone = timeZone }
+
+    /// The local day of an instant given in UTC epoch milliseconds.
+    public mutating func day(ofEpochMilliseconds ms: Int64) -> Int {
+        let hour = ms >= 0 ? ms / 3_600_000 : (ms - 3_599_999) / 3_600_000
+        let offset: Int32
+        if let cached = cache[hour] {
+            offset = cached
+        } else {
+            // Zones change their offset at the start of a UTC hour (all but Lord Howe's half-hour
+            // shift), so every instant of one UTC hour shares the offset looked up for the first.
+            offset = Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(ms) / 1000)))
+            if cache.count > 100_000 { cache.removeAll(keepingCapacity: true) }
+            cache[hour] = offset
+        }
+        let local = ms + Int64(offset) * 1000
+        return Int(local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000)
+    }
+}

@@ -35,8 +35,22 @@ public enum EngineKind: String, Sendable, CaseIterable {
 /// and queries on top, identically for both engines.
 protocol StoreEngine: Sendable {
     var kind: EngineKind { get }
-    func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Lends one session as SQLKit and, for bulk paths, as the driver's own connection.
+    func withRawSession<R: Sendable>(_ body: @Sendable (any SQLDatabase, RawConnection) async throws -> R) async throws -> R
     func close() async
+}
+
+extension StoreEngine {
+    func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withRawSession { db, _ in try await body(db) }
+    }
+}
+
+/// The driver connection behind a session: bulk writes bypass SQLKit's per-value encoding
+/// (prepared multi-row INSERTs with SQLite values; COPY FROM STDIN on PostgreSQL).
+enum RawConnection: Sendable {
+    case sqlite(SQLiteConnection)
+    case postgres(PostgresConnection)
 }
 
 /// One SQLite connection guarded by an async lock. SQLite allows one writer at a time anyway, and a
@@ -54,10 +68,10 @@ final class SQLiteEngine: StoreEngine {
         try await db.raw("PRAGMA busy_timeout = 5000").run()
     }
 
-    func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    func withRawSession<R: Sendable>(_ body: @Sendable (any SQLDatabase, RawConnection) async throws -> R) async throws -> R {
         await lock.lock()
         do {
-            let result = try await body(connection.sql())
+            let result = try await body(connection.sql(), .sqlite(connection))
             await lock.unlock()
             return result
         } catch {
@@ -114,9 +128,9 @@ final class PostgresEngine: StoreEngine {
         return configuration
     }
 
-    func withSession<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    func withRawSession<R: Sendable>(_ body: @Sendable (any SQLDatabase, RawConnection) async throws -> R) async throws -> R {
         try await client.withConnection { connection in
-            try await body(connection.sql())
+            try await body(connection.sql(), .postgres(connection))
         }
     }
 

@@ -50,10 +50,15 @@ public struct Store: Sendable {
 
     /// Runs `body` in one transaction: everything it writes is committed together or not at all.
     func transaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await engine.withSession { db in
+        try await rawTransaction { db, _ in try await body(db) }
+    }
+
+    /// A transaction that also hands out the driver connection, for bulk writes.
+    func rawTransaction<R: Sendable>(_ body: @Sendable (any SQLDatabase, RawConnection) async throws -> R) async throws -> R {
+        try await engine.withRawSession { db, raw in
             try await db.raw("BEGIN").run()
             do {
-                let result = try await body(db)
+                let result = try await body(db, raw)
                 try await db.raw("COMMIT").run()
                 return result
             } catch {
@@ -218,6 +223,7 @@ extension Store {
                 "CREATE INDEX login_failures_by_key ON login_failures (failure_key, at)",
             ]
         ),
+        (3, "customer data, import runs, key result bindings", customerDataMigration),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction. Returns their versions.
