@@ -254,11 +254,15 @@ public struct CheckIn: Codable, Hashable, Sendable, Identifiable {
     public var recordedAt: Date
     /// The day of `recordedAt` in the organization's time zone.
     public var day: LocalDate
+    /// For automatic check-ins: the metric, window, sample size and interval behind the value.
+    public var provenance: Provenance?
 
     public init(
         id: String, keyResultID: String, value: Double, confidence: Int? = nil, note: String = "",
-        blockers: String = "", authorID: String? = nil, source: Source = .manual, recordedAt: Date, day: LocalDate
+        blockers: String = "", authorID: String? = nil, source: Source = .manual, recordedAt: Date, day: LocalDate,
+        provenance: Provenance? = nil
     ) {
+        self.provenance = provenance
         self.id = id
         self.keyResultID = keyResultID
         self.value = value
@@ -269,6 +273,73 @@ public struct CheckIn: Codable, Hashable, Sendable, Identifiable {
         self.source = source
         self.recordedAt = recordedAt
         self.day = day
+    }
+}
+
+extension CheckIn {
+    /// Where an automatic check-in's number came from.
+    public struct Provenance: Codable, Hashable, Sendable {
+        public var metricID: String
+        public var filters: [String: String]
+        /// The period label (`2026-W05`, `2026-03`) and the days it covers.
+        public var window: String
+        public var windowStart: LocalDate
+        public var windowEnd: LocalDate
+        /// The sample size behind the value.
+        public var n: Int
+        /// The 95% interval, when the metric defines one.
+        public var low: Double?
+        public var high: Double?
+
+        public init(
+            metricID: String, filters: [String: String], window: String, windowStart: LocalDate, windowEnd: LocalDate, n: Int,
+            low: Double?, high: Double?
+        ) {
+            self.metricID = metricID
+            self.filters = filters
+            self.window = window
+            self.windowStart = windowStart
+            self.windowEnd = windowEnd
+            self.n = n
+            self.low = low
+            self.high = high
+        }
+    }
+}
+
+/// A key result kept current from a metric of the catalog: after every import Rumbo writes one
+/// automatic check-in per period from the key result's start to today.
+public struct MetricBinding: Codable, Hashable, Sendable {
+    /// The periods in which a bound key result gets a value.
+    public static let periods = ["day", "week", "month", "quarter"]
+
+    public var keyResultID: String
+    public var metricID: String
+    /// Filters such as `channel=email`, `segment=vip`.
+    public var filters: [String: String]
+    /// `day`, `week`, `month` or `quarter`.
+    public var period: String
+    /// When set, each value covers the last N days up to the period's end instead of the period alone.
+    public var rollingDays: Int?
+
+    public init(keyResultID: String, metricID: String, filters: [String: String] = [:], period: String = "week", rollingDays: Int? = nil) {
+        self.keyResultID = keyResultID
+        self.metricID = metricID
+        self.filters = filters
+        self.period = period
+        self.rollingDays = rollingDays
+    }
+
+    /// The checks that need no catalog: the catalog itself checks the metric and filters.
+    public func validate() throws {
+        guard Self.periods.contains(period) else {
+            throw RumboError.invalid(
+                "period", en: "The period must be one of \(Self.periods.joined(separator: ", ")).",
+                es: "El periodo debe ser uno de estos: \(Self.periods.joined(separator: ", ")).")
+        }
+        if let rollingDays, !(1...366).contains(rollingDays) {
+            throw RumboError.invalid("rolling_days", en: "A rolling window is 1–366 days.", es: "Una ventana móvil tiene de 1 a 366 días.")
+        }
     }
 }
 

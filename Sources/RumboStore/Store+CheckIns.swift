@@ -4,7 +4,7 @@ import SQLKit
 
 extension Store {
     static let checkInColumns = [
-        "org_id", "id", "key_result_id", "value", "confidence", "note", "blockers", "author_id", "source", "recorded_at", "local_day",
+        "org_id", "id", "key_result_id", "value", "confidence", "note", "blockers", "author_id", "source", "recorded_at", "local_day", "provenance",
     ]
 
     /// Appends a check-in to a key result's history (history is never overwritten). The key
@@ -55,7 +55,8 @@ extension Store {
             id: try row.text("id"), keyResultID: try row.text("key_result_id"), value: try row.number("value"),
             confidence: try row.optionalInteger("confidence"), note: try row.text("note"), blockers: try row.text("blockers"),
             authorID: try row.optionalText("author_id"), source: try row.enumValue("source", as: CheckIn.Source.self),
-            recordedAt: Date(timeIntervalSince1970: Double(millis) / 1000), day: try row.day("local_day"))
+            recordedAt: Date(timeIntervalSince1970: Double(millis) / 1000), day: try row.day("local_day"),
+            provenance: try row.optionalText("provenance").flatMap { try? JSONDecoder().decode(CheckIn.Provenance.self, from: Data($0.utf8)) })
     }
 
     /// Multi-row INSERT in batches, as for every bulk path.
@@ -67,7 +68,7 @@ extension Store {
                 let millis = Int((c.recordedAt.timeIntervalSince1970 * 1000).rounded())
                 insert = insert.values([
                     org, c.id, c.keyResultID, c.value, c.confidence, c.note, c.blockers, c.authorID, c.source.rawValue, millis,
-                    c.day.description,
+                    c.day.description, c.provenance.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) },
                 ])
             }
             try await insert.run()
