@@ -92,11 +92,11 @@ extension Store {
     /// `produce` reads the input and hands each batch of validated rows to `write`; if it throws,
     /// nothing is kept. Writing the previous batch overlaps with reading the next one. Rows are
     /// upserted by `org_id, source, external_id`, so importing the same file twice changes nothing.
-    public func importRows(
+    public func importRows<Report: Sendable>(
         _ kind: DataKind, source: String, into organization: Organization, fileName: String, by actor: String = "system",
         now: Date = Date(),
-        _ produce: @Sendable (_ write: (sending [DataRow]) async throws -> Void) async throws -> Void
-    ) async throws -> ImportOutcome {
+        _ produce: @Sendable (_ write: (sending [DataRow]) async throws -> Void) async throws -> Report
+    ) async throws -> (outcome: ImportOutcome, report: Report) {
         guard !source.isEmpty, source.count <= 100, !source.contains("\u{0}") else {
             throw RumboError.invalid("source", en: "The source must be 1–100 characters.", es: "La fuente debe tener de 1 a 100 caracteres.")
         }
@@ -109,8 +109,9 @@ extension Store {
             var pending: Task<Void, any Error>?
             var written = 0
             var days = LocalDayCalculator(timeZone: zone)
+            let report: Report
             do {
-                try await produce { batch in
+                report = try await produce { batch in
                     let values = Self.databaseRows(batch, layout: layout, org: org, source: source, days: &days)
                     written += batch.count
                     try await pending?.value
@@ -128,7 +129,7 @@ extension Store {
                 .values(org, Identifier.make("imp"), kind.rawValue, source, String(fileName.prefix(300)), written, after - before, actor, millis(now))
                 .run()
             try await Self.audit(org: org, actor: actor, action: "data.import", entity: kind.rawValue, id: source, db: db, now: now)
-            return ImportOutcome(rowsWritten: written, newRows: after - before)
+            return (ImportOutcome(rowsWritten: written, newRows: after - before), report)
         }
     }
 

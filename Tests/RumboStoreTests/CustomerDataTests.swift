@@ -27,7 +27,7 @@ import Testing
             let first = try await store.importRows(.tickets, source: "helpdesk", into: org, fileName: "t.csv") { write in
                 for start in stride(from: 0, to: rows.count, by: 1_000) { try await write(Array(rows[start..<start + 1_000])) }
             }
-            #expect(first == ImportOutcome(rowsWritten: 5_000, newRows: 5_000))
+            #expect(first.outcome == ImportOutcome(rowsWritten: 5_000, newRows: 5_000))
             #expect(try await store.customerRows(.tickets, in: org.id).count == 5_000)
             let stored = try await store.customerRows(.tickets, in: org.id)
             let expected = rows.sorted { $0.externalID < $1.externalID }
@@ -35,7 +35,7 @@ import Testing
 
             // The same file again changes nothing.
             let again = try await store.importRows(.tickets, source: "helpdesk", into: org, fileName: "t.csv") { write in try await write(rows) }
-            #expect(again == ImportOutcome(rowsWritten: 5_000, newRows: 0))
+            #expect(again.outcome == ImportOutcome(rowsWritten: 5_000, newRows: 0))
             #expect(try await store.customerRows(.tickets, in: org.id) == expected)
 
             // A failure while reading keeps nothing of that import.
