@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
 import Logging
+import MultipartKit
 import NIOPosix
 import RumboCore
 import RumboStore
@@ -133,12 +134,20 @@ struct AuthMiddleware: RouterMiddleware {
         var presented = request.headers[HTTPField.Name("X-CSRF-Token")!]
         if presented == nil, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             presented = parseForm(String(buffer: try await request.collectBody(upTo: 256 * 1024)))["csrf_token"]
+        } else if presented == nil, let boundary = multipartBoundary(request.headers[.contentType]) {
+            // File uploads: the token is a field of the multipart form (the body stays collected for the handler).
+            let body = try await request.collectBody(upTo: uploadLimit)
+            presented = try? FormDataDecoder().decode(CSRFField.self, from: body, boundary: boundary).csrf_token
         }
         guard let presented, constantTimeEqual(presented, expected) else {
             throw RumboError(
                 .forbidden, en: "The form expired or did not come from Rumbo. Reload the page and try again.",
                 es: "El formulario caducó o no vino de Rumbo. Recarga la página y vuelve a intentarlo.")
         }
+    }
+
+    private struct CSRFField: Decodable {
+        var csrf_token: String?
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
@@ -270,4 +279,21 @@ func parseForm(_ body: String) -> [String: String] {
         values[key] = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" : ""
     }
     return values
+}
+
+/// The largest file the web upload form and the import endpoint accept (bigger files go through
+/// `rumbo import`, which streams).
+let uploadLimit = 32 * 1024 * 1024
+
+/// The boundary of a `multipart/form-data` content type, if it is one.
+func multipartBoundary(_ contentType: String?) -> String? {
+    guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+    for parameter in contentType.split(separator: ";").dropFirst() {
+        let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        if pair.count == 2, pair[0].lowercased() == "boundary" {
+            let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            return value.isEmpty || value.count > 70 ? nil : value
+        }
+    }
+    return nil
 }
