@@ -51,6 +51,7 @@ enum Strings {
         "source": ("Source", "Origen"),
         "manual": ("manual", "manual"),
         "automatic": ("automatic", "automático"),
+        "interval95": ("95% CI", "IC 95 %"),
         "no_checkins": ("No check-ins yet. The first one sets the starting point of the chart.", "Aún no hay check-ins. El primero fija el punto de partida del gráfico."),
         "no_objectives": ("No objectives in this cycle yet. Create them through the API or the CLI.", "Aún no hay objetivos en este ciclo. Créalos con la API o la CLI."),
         "no_cycles": ("This organization has no cycles yet. Create one with the API (POST /api/v1/orgs/{org}/cycles).", "Esta organización aún no tiene ciclos. Crea uno con la API (POST /api/v1/orgs/{org}/cycles)."),
@@ -144,6 +145,17 @@ struct Formatter {
         case "€", "$": language == .spanish ? number(value) + " " + unit : unit + number(value)
         default: number(value) + " " + unit
         }
+    }
+
+    /// Whole numbers with thousands grouped the language's way: 12,345 / 12.345.
+    func integer(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { grouped += language == .spanish ? "." : "," }
+            grouped.append(c)
+        }
+        return (value < 0 ? "-" : "") + grouped
     }
 
     func percent(_ fraction: Double) -> String { number((fraction * 100).rounded()) + "%" }

@@ -146,7 +146,19 @@ struct PageContext {
             "confidence": checkIn.confidence.map(String.init) ?? "—", "note": checkIn.note, "blockers": checkIn.blockers, "has_blockers": !checkIn.blockers.isEmpty,
             "author": checkIn.authorID.flatMap { people[$0]?.name } ?? "", "source": Strings.text(checkIn.source.rawValue, language),
             "automatic": checkIn.source == .automatic,
+            "provenance": checkIn.provenance.map(provenance) ?? "",
         ]
+    }
+
+    /// "nps · 2026-W47 (17 nov – 23 nov) · n = 134 · 95% CI 18–32": where an automatic value came from.
+    func provenance(_ p: CheckIn.Provenance) -> String {
+        var parts = [p.metricID + (p.filters.isEmpty ? "" : " [" + p.filters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "]")]
+        parts.append("\(p.window) (\(format.day(p.windowStart)) – \(format.day(p.windowEnd)))")
+        parts.append("n = \(format.integer(p.n))")
+        if let low = p.low, let high = p.high {
+            parts.append(Strings.text("interval95", language) + " " + format.number(low) + "–" + format.number(high))
+        }
+        return parts.joined(separator: " · ")
     }
 
     /// Whole percent 0…100, the suffix of the `w-N` / `x-N` classes: the CSP allows no inline styles.

@@ -305,3 +305,30 @@ struct BulkUpserter: Sendable {
             PostgresQuery(unsafeSQL: "INSERT INTO \(layout.table) (\(list)) SELECT \(list) FROM \(stage)" + upsertClause), logger: logger)
     }
 }
+
+/// One past import, for the data page and the API.
+public struct ImportRun: Sendable, Hashable, Codable {
+    public var id: String
+    public var kind: DataKind
+    public var source: String
+    public var fileName: String
+    public var rowsWritten: Int
+    public var newRows: Int
+    public var actor: String
+    public var at: Date
+}
+
+extension Store {
+    /// The latest imports first.
+    public func importRuns(in org: String, limit: Int = 50) async throws -> [ImportRun] {
+        try await read { db in
+            try await db.select().column("*").from("import_runs").where("org_id", .equal, org).orderBy("at", .descending).orderBy("id")
+                .limit(limit).all().map { row in
+                    ImportRun(
+                        id: try row.text("id"), kind: try row.enumValue("kind", as: DataKind.self), source: try row.text("source"),
+                        fileName: try row.text("file_name"), rowsWritten: try row.integer("rows_written"), newRows: try row.integer("new_rows"),
+                        actor: try row.text("actor"), at: date(millis: try row.integer("at")))
+                }
+        }
+    }
+}
