@@ -38,6 +38,7 @@ let package = Package(
             name: "RumboStore",
             dependencies: [
                 "RumboCore",
+                "RumboAnalytics",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -77,7 +78,7 @@ let package = Package(
         // Test-only helpers shared by the store and server tests: a database per test on each engine.
         .target(
             name: "RumboTestSupport",
-            dependencies: ["RumboCore", "RumboStore", .product(name: "PostgresKit", package: "postgres-kit")]
+            dependencies: ["RumboCore", "RumboAnalytics", "RumboStore", .product(name: "PostgresKit", package: "postgres-kit")]
         ),
         .testTarget(name: "RumboCoreTests", dependencies: ["RumboCore"]),
         .testTarget(name: "RumboIngestTests", dependencies: ["RumboCore", "RumboIngest"], resources: [.copy("Fixtures")]),
