@@ -119,6 +119,7 @@ enum Strings {
         "binding_save": ("Save binding", "Guardar vínculo"),
         "binding_current": ("Updates itself from", "Se actualiza solo con"),
         "data_link": ("Data", "Datos"),
+        "metric_chart_title": ("The metric by period, with its 95% interval", "La métrica por periodo, con su intervalo del 95 %"),
         "no_checkins": ("No check-ins yet. The first one sets the starting point of the chart.", "Aún no hay check-ins. El primero fija el punto de partida del gráfico."),
         "no_objectives": ("No objectives in this cycle yet. Create them through the API or the CLI.", "Aún no hay objetivos en este ciclo. Créalos con la API o la CLI."),
         "no_cycles": ("This organization has no cycles yet. Create one with the API (POST /api/v1/orgs/{org}/cycles).", "Esta organización aún no tiene ciclos. Crea uno con la API (POST /api/v1/orgs/{org}/cycles)."),

@@ -50,6 +50,31 @@ extension Store {
             try await Self.insert(data.keyResults, org: org, db: db)
             try await Self.insert(data.initiatives, org: org, db: db)
             try await Self.insertCheckIns(data.checkIns, org: org, db: db)
+            for binding in data.bindings {
+                try await db.insert(into: "key_result_bindings")
+                    .columns("org_id", "key_result_id", "metric_id", "filters", "period", "rolling_days", "version")
+                    .values(org, binding.keyResultID, binding.metricID, String(decoding: try JSONEncoder.sorted.encode(binding.filters), as: UTF8.self),
+                        binding.period, binding.rollingDays, 1)
+                    .run()
+            }
         }
+    }
+}
+
+extension Store {
+    /// Loads a demo organization with its raw customer data (`Demo.customerData`) and writes the
+    /// automatic check-ins of its bound key results from that data. Returns the rows imported and
+    /// the automatic check-ins written.
+    public func loadDemo(_ demo: DemoOrganization, today: LocalDate, now: Date) async throws -> (rows: Int, automaticCheckIns: Int) {
+        try await load(demo)
+        var rows = 0
+        for (kind, data) in Demo.customerData(for: demo.organization.slug, asOf: today).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let (outcome, _) = try await importRows(kind, source: "demo", into: demo.organization, fileName: "demo", by: "demo", now: now) { write in
+                for start in stride(from: 0, to: data.count, by: 5_000) { try await write(Array(data[start..<min(start + 5_000, data.count)])) }
+            }
+            rows += outcome.rowsWritten
+        }
+        let written = try await refreshAutomaticCheckIns(in: demo.organization, now: now)
+        return (rows, written.count)
     }
 }

@@ -13,6 +13,8 @@ public struct DemoOrganization: Hashable, Codable, Sendable {
     public var initiatives: [Initiative]
     /// Sorted by `recordedAt`.
     public var checkIns: [CheckIn]
+    /// Key results kept current from metrics of the demo's raw data (`Demo.customerData`).
+    public var bindings: [MetricBinding] = []
 
     public init(
         organization: Organization, teams: [Team], people: [Person], cycles: [Cycle], objectives: [Objective],
@@ -160,9 +162,23 @@ extension Demo {
             }
             checkIns.sort { ($0.recordedAt, $0.id) < ($1.recordedAt, $1.id) }
 
-            return DemoOrganization(
+            // Bound key results of the current quarter get their check-ins from the data once it is
+            // imported, not from the simulation (whose random draws are still made, so nothing else moves).
+            let current = keyResultIDs.last ?? [:]
+            let bindings = plan.bindings.sorted { $0.key < $1.key }.compactMap { key, binding -> MetricBinding? in
+                guard let id = current[key] else { return nil }
+                var bound = binding
+                bound.keyResultID = id
+                return bound
+            }
+            let bound = Set(bindings.map(\.keyResultID))
+            checkIns.removeAll { bound.contains($0.keyResultID) }
+
+            var result = DemoOrganization(
                 organization: organization, teams: teams, people: people, cycles: cycles, objectives: objectives,
                 keyResults: keyResults, initiatives: initiatives, checkIns: checkIns)
+            result.bindings = bindings
+            return result
         }
 
         /// Weekly check-ins of one key result from its start up to its due date or `today`, whichever

@@ -24,6 +24,9 @@ extension Demo {
         var kickoffNote: String
         /// Notes for ordinary weeks, when a key result has nothing of its own to say.
         var weeklyNotes: [String]
+        /// Current-quarter key results (by plan key) that update themselves from the demo's raw
+        /// data: their check-ins are computed from the imported data instead of simulated.
+        var bindings: [String: MetricBinding] = [:]
     }
 
     struct TeamPlan: Sendable {

@@ -59,6 +59,12 @@ extension Demo {
             "Pendiente de revisarlo con todo el equipo.",
             "Buena semana: el equipo está muy implicado.",
             "Semana con mucha ocupación; hemos ido justos de personal.",
+        ],
+        bindings: [
+            "booking": MetricBinding(keyResultID: "", metricID: "confirmation_time_mean", period: "week"),
+            "onTime": MetricBinding(keyResultID: "", metricID: "on_time_start_rate", period: "week"),
+            "reviews": MetricBinding(keyResultID: "", metricID: "favourable_reviews", period: "week", rollingDays: 28),
+            "cancellations": MetricBinding(keyResultID: "", metricID: "cancellation_rate", period: "week", rollingDays: 28),
         ])
 
     /// Three quarters ago: growth first, nobody is watching retention yet.
