@@ -206,6 +206,34 @@ struct StoreTests {
         }
     }
 
+    @Test("The demo with its raw data: bound key results update themselves and the quarter shows every status")
+    func demoWithDataShowsEveryStatus() async throws {
+        try await TestDatabases.withStore(.sqlite) { (store: Store) async throws in
+            let today = LocalDate("2026-11-25")!
+            var statuses: [Status] = []
+            for demo in Demo.organizations(asOf: today) {
+                let now = today.adding(days: 1).startOfDay(in: demo.organization.zone).addingTimeInterval(-1)
+                let loaded = try await store.loadDemo(demo, today: today, now: now)
+                #expect(loaded.rows > 10_000)
+                #expect(loaded.automaticCheckIns >= 8 * demo.bindings.count, "a value per week since the quarter started")
+                let data = try #require(try await store.cycleData(for: demo.organization, today: today))
+                let summaries = data.summaries(today: today).flatMap(\.objectives).flatMap(\.keyResults)
+                for binding in demo.bindings {
+                    let summary = try #require(summaries.first { $0.keyResult.id == binding.keyResultID })
+                    #expect(summary.history.count >= 8)
+                    let latest = try #require(summary.history.last)
+                    #expect(latest.source == .automatic)
+                    let provenance = try #require(latest.provenance)
+                    #expect(provenance.metricID == binding.metricID && provenance.n > 0)
+                    #expect(latest.day.days(until: today) < 7)
+                }
+                statuses += summaries.map(\.state.status)
+            }
+            #expect(statuses.filter { $0 == .onTrack }.count > statuses.count / 2)
+            #expect(statuses.contains(.atRisk) && statuses.contains(.offTrack), "the current quarter shows every status")
+        }
+    }
+
     @Test("The demo round-trips exactly and summarises as in memory", arguments: TestDatabases.engines)
     func demoRoundTrip(engine: EngineKind) async throws {
         try await TestDatabases.withStore(engine) { (store: Store) async throws in
