@@ -51,6 +51,8 @@ let package = Package(
             dependencies: [
                 "RumboCore",
                 "RumboStore",
+                "RumboAnalytics",
+                "RumboIngest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),

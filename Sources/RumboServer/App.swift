@@ -52,9 +52,13 @@ public func buildRouter(store: Store, configuration: ServerConfiguration) async 
         return resources.response(for: "openapi.yaml")!
     }
     let templates = try await Templates.load()
-    WebRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
+    let web = WebRoutes(store: store, templates: templates, configuration: configuration, access: access)
+    web.register(on: router)
+    DataRoutes(web: web).register(on: router)
     AccountRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
-    APIRoutes(store: store, configuration: configuration, access: access).register(on: router)
+    let api = APIRoutes(store: store, configuration: configuration, access: access)
+    api.register(on: router)
+    APIDataRoutes(api: api).register(on: router)
     answerMethodNotAllowed(on: router)
     return router
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RumboAnalytics
 import RumboCore
 import RumboStore
 
@@ -110,7 +111,9 @@ struct WebRoutes: Sendable {
     }
 
     /// The key result page; `form` carries a rejected check-in back to the form with its error.
-    func keyResult(_ request: Request, _ context: Context, form: CheckInForm?, error: String? = nil) async throws -> Response {
+    func keyResult(_ request: Request, _ context: Context, form: CheckInForm?, error: String? = nil, bindingError: String? = nil) async throws
+        -> Response
+    {
         let page = try await pageContext(request, context)
         let organization = page.organization
         let keyResult = try await store.fetch(KeyResult.self, id: try context.parameters.require("id"), in: organization.id)
@@ -140,12 +143,41 @@ struct WebRoutes: Sendable {
             "saved": request.uri.queryParameters.get("saved") != nil,
         ]
         if let error { values["form_error"] = error }
+        values.merge(try await bindingValues(keyResult, teamID: objective.teamID, cycle: data.cycle, page: page, error: bindingError)) { _, new in new }
         if let levels = keyResult.levels {
             values["levels"] = ["commit": page.format.value(levels.commit, unit: keyResult.unit), "stretch": page.format.value(levels.stretch, unit: keyResult.unit)]
         }
         return try render(
             "keyresult", page: page, title: keyResult.title, values, request: request,
-            status: error == nil ? .ok : .unprocessableContent)
+            status: error == nil && bindingError == nil ? .ok : .unprocessableContent)
+    }
+
+    /// The key result's metric binding: what it updates from, and the form to change it.
+    func bindingValues(_ keyResult: KeyResult, teamID: String, cycle: Cycle, page: PageContext, error: String?) async throws -> [String: Any] {
+        let binding = try await store.bindings(in: page.organization.id)[keyResult.id]
+        let es = page.language == .spanish
+        let mayEdit = try await access.allows(page.principal, .editOKRs(teamIDs: [teamID]), in: page.organization)
+        var values: [String: Any] = [
+            "can_bind": cycle.status != .closed && mayEdit,
+            "binding_action": "/o/\(page.organization.slug)/key-results/\(keyResult.id)/binding?lang=\(page.language.rawValue)",
+            "metric_options": MetricCatalog.all.map { metric in
+                ["id": metric.id, "name": (es ? metric.nameES : metric.nameEN) + " (" + metric.id + ")", "selected": metric.id == binding?.metricID]
+            },
+            "period_options": MetricBinding.periods.map {
+                ["value": $0, "label": Strings.text("period_" + $0, page.language), "selected": $0 == (binding?.period ?? "week")]
+            },
+            "binding_filters": binding?.filters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") ?? "",
+            "binding_rolling": binding?.rollingDays.map(String.init) ?? "",
+        ]
+        if let binding, let metric = MetricCatalog.definition(binding.metricID) {
+            values["binding"] = [
+                "metric": es ? metric.nameES : metric.nameEN, "id": metric.id, "period": Strings.text("period_" + binding.period, page.language),
+                "filters": values["binding_filters"] as? String ?? "", "rolling": binding.rollingDays.map { "\($0) d" } ?? "",
+                "url": "/o/\(page.organization.slug)/metrics/\(metric.id)?lang=\(page.language.rawValue)",
+            ]
+        }
+        if let error { values["binding_error"] = error }
+        return values
     }
 
     /// Records a check-in from the form; on success redirects back (so a reload does not post
