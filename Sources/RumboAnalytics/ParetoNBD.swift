@@ -29,11 +29,25 @@ public struct ParetoNBDModel: Sendable, Hashable {
 
     // MARK: Likelihood
 
+    /// log ∫_{τ₀}^∞ (α+τ)^{−p₁} (β+τ)^{−p₂} dτ for p₁ + p₂ > 1, the integral behind every
+    /// Pareto/NBD expression. Factoring out the larger of α+τ and β+τ and substituting
+    /// u = 1/(max+τ) gives, with ν = p₁ + p₂ − 1,
+    /// (α+τ₀)^{−ν}/ν · ₂F₁(ν, p₂; ν+1; (α−β)/(α+τ₀)) when α ≥ β, and
+    /// (β+τ₀)^{−ν}/ν · ₂F₁(ν, p₁; ν+1; (β−α)/(β+τ₀)) when α < β,
+    /// so the argument stays in [0, 1) and the series (summed after Euler's transformation, see
+    /// ``SpecialFunctions/log2F1ShiftedC(a:b:z:)``) has bounded terms. Nil if it does not converge.
+    static func logTailIntegral(p1: Double, p2: Double, alpha: Double, beta: Double, from start: Double) -> Double? {
+        let nu = p1 + p2 - 1
+        let (base, second, difference) = alpha >= beta ? (alpha + start, p2, alpha - beta) : (beta + start, p1, beta - alpha)
+        guard let f = SpecialFunctions.log2F1ShiftedC(a: nu, b: second, z: difference / base) else { return nil }
+        return f - nu * log(base) - log(nu)
+    }
+
     /// The two log-terms of the likelihood:
     /// L = Γ(r+x) α^r β^s / Γ(r) · (e^{B₁} + e^{B₂}) with
-    /// B₁ = −(r+x) log(α+T) − s log(β+T) (alive at T) and B₂ = log(s/(r+s+x)) + log A₀ (died in
-    /// (t_x, T]). A₀ uses ₂F₁(r+s+x, s+1; r+s+x+1; (α−β)/(α+·)) when α ≥ β and
-    /// ₂F₁(r+s+x, r+x; r+s+x+1; (β−α)/(β+·)) when α < β, so the argument stays in [0, 1).
+    /// B₁ = −(r+x) log(α+T) − s log(β+T) (alive at T) and
+    /// B₂ = log s + log ∫_{t_x}^{T} (α+τ)^{−(r+x)} (β+τ)^{−(s+1)} dτ (died in (t_x, T]),
+    /// the integral being the difference of two ``logTailIntegral(p1:p2:alpha:beta:from:)``.
     /// Returns nil if a hypergeometric series does not converge.
     static func logTerms(
         r: Double, alpha: Double, s: Double, beta: Double, history h: PurchaseHistory
@@ -41,17 +55,10 @@ public struct ParetoNBDModel: Sendable, Hashable {
         let x = Double(h.frequency)
         let b1 = -(r + x) * log(alpha + h.age) - s * log(beta + h.age)
         guard h.recency < h.age else { return (b1, -.infinity) }
-        let nu = r + s + x
-        let (maxParameter, secondArgument) = alpha >= beta ? (alpha, s + 1) : (beta, r + x)
-        let difference = abs(alpha - beta)
-        func logPart(_ time: Double) -> Double? {
-            let base = maxParameter + time
-            guard let f = SpecialFunctions.log2F1ShiftedC(a: nu, b: secondArgument, z: difference / base) else { return nil }
-            return f - nu * log(base)
-        }
-        guard let atRecency = logPart(h.recency), let atAge = logPart(h.age) else { return nil }
-        let logA0 = SpecialFunctions.logSubExp(atRecency, atAge)
-        return (b1, log(s) - log(nu) + logA0)
+        guard let atRecency = logTailIntegral(p1: r + x, p2: s + 1, alpha: alpha, beta: beta, from: h.recency),
+            let atAge = logTailIntegral(p1: r + x, p2: s + 1, alpha: alpha, beta: beta, from: h.age)
+        else { return nil }
+        return (b1, log(s) + SpecialFunctions.logSubExp(atRecency, atAge))
     }
 
     static func term(r: Double, alpha: Double, s: Double, beta: Double, lgammaR: Double, history h: PurchaseHistory) -> Double? {
@@ -139,6 +146,36 @@ public struct ParetoNBDModel: Sendable, Hashable {
         let l = -log1p(horizon / (beta + history.age))
         let bracket = -SpecialFunctions.expm1Ratio(s - 1, l)
         return (r + x) * (beta + history.age) / (alpha + history.age) * bracket * alive
+    }
+
+    /// P(at least one purchase in the next `horizon` units | x, t_x, T).
+    ///
+    /// Given alive at T, λ ~ Gamma(r+x, α+T) and μ ~ Gamma(s, β+T) independently; for known λ, μ
+    /// the next purchase comes before death and within t with probability
+    /// λ/(λ+μ) · (1 − e^{−(λ+μ)t}). Writing 1/(λ+μ) = ∫₀^∞ e^{−(λ+μ)u} du and averaging gives
+    ///
+    ///   P = P(alive) · (r+x)(α+T)^{r+x}(β+T)^s · ∫₀^t (α+T+v)^{−(r+x+1)} (β+T+v)^{−s} dv,
+    ///
+    /// the integral being I(0) − I(t) with I(τ₀) = ∫_{τ₀}^∞ (the same hypergeometric form as the
+    /// likelihood, argument |α−β|/(max(α,β)+T+τ₀) in [0, 1)); evaluated in log space.
+    ///
+    /// - Throws: `invalidHistory`, `invalidHorizon`, or `seriesDidNotConverge` for parameters far
+    ///   outside any fit.
+    public func probabilityOfPurchase(over horizon: Double, given history: PurchaseHistory) throws -> Double {
+        guard horizon.isFinite, horizon >= 0 else {
+            throw AnalyticsError(.invalidHorizon, "horizon \(horizon) must be finite and non-negative")
+        }
+        let alive = try probabilityAlive(history)
+        if horizon == 0 { return 0 }
+        let rx = r + Double(history.frequency)
+        let (alphaT, betaT) = (alpha + history.age, beta + history.age)
+        guard let whole = Self.logTailIntegral(p1: rx + 1, p2: s, alpha: alphaT, beta: betaT, from: 0),
+            let beyond = Self.logTailIntegral(p1: rx + 1, p2: s, alpha: alphaT, beta: betaT, from: horizon)
+        else {
+            throw AnalyticsError(.seriesDidNotConverge, "Pareto/NBD: hypergeometric series did not converge")
+        }
+        let logBuys = log(rx) + rx * log(alphaT) + s * log(betaT) + SpecialFunctions.logSubExp(whole, beyond)
+        return alive * min(1, exp(logBuys))
     }
 
     /// E[X(t)]: expected repeat purchases of a new customer in their first `horizon` units,
