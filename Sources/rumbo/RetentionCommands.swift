@@ -214,6 +214,7 @@ extension RetentionCommand {
             let name: String
             let statistics: () throws -> SufficientStatistics
             var groupingSeconds = 0.0
+            var groupCount = 0
             var data: RetentionData?
             if let summaries {
                 let file = try SummariesFile.read(summaries)
@@ -221,6 +222,7 @@ extension RetentionCommand {
                 let began = clock.now
                 let grouped = try SufficientStatistics(file.histories)
                 groupingSeconds = seconds(since: began, clock)
+                groupCount = grouped.groups.count
                 statistics = { grouped }
                 facts["time_unit"] = "as in the file"
             } else {
@@ -232,6 +234,7 @@ extension RetentionCommand {
                     let began = clock.now
                     let grouped = try loaded.statistics
                     groupingSeconds = seconds(since: began, clock)
+                    groupCount = grouped.groups.count
                     return grouped
                 }
                 facts["customers_in_calibration"] = loaded.summaries.count
@@ -246,7 +249,10 @@ extension RetentionCommand {
             let diagnostics: FitDiagnostics
             var errors: ParameterStandardErrors?
             var errorsProblem: String?
+            var errorsSeconds = 0.0
             func standardErrors(_ body: () throws -> ParameterStandardErrors) {
+                let began = clock.now
+                defer { errorsSeconds = seconds(since: began, clock) }
                 do { errors = try body() } catch let error as AnalyticsError { errorsProblem = error.message } catch { errorsProblem = "\(error)" }
             }
             do {
@@ -299,6 +305,8 @@ extension RetentionCommand {
                 object["iterations"] = diagnostics.iterations
                 object["fit_seconds"] = diagnostics.seconds
                 object["grouping_seconds"] = groupingSeconds
+                object["standard_errors_seconds"] = errorsSeconds
+                if groupCount > 0 { object["distinct_histories"] = groupCount }
                 let json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 say(String(decoding: json, as: UTF8.self))
             case .table, .csv:
