@@ -34,6 +34,8 @@ public struct AnalyticsError: Error, Sendable, Hashable, CustomStringConvertible
         case seriesDidNotConverge
         /// The maximum-likelihood optimizer found no finite likelihood or did not converge.
         case fitFailed
+        /// The observed information is not positive definite, so there are no standard errors.
+        case singularInformation
     }
 
     /// The stable error code.

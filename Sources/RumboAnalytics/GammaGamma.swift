@@ -81,6 +81,21 @@ public struct GammaGammaModel: Sendable, Hashable {
     /// - Throws: `insufficientData` without observations, `invalidHistory` for x < 1 or a mean
     ///   spend that is not positive and finite, `fitFailed` if no optimum is found.
     public static func fit(_ observations: [Observation]) throws -> GammaGammaFit {
+        let groups = try grouped(observations)
+        let meanSpend = observations.reduce(0) { $0 + $1.meanSpend } / Double(observations.count)
+        let starts: [[Double]] = [[1, 1, 1], [2, 2, max(meanSpend, 1e-6)]]
+        let result = try MaximumLikelihood.fit(starts: starts, objective(groups))
+        let p = result.parameters
+        let model = try GammaGammaModel(p: p[0], q: p[1], gamma: p[2])
+        return GammaGammaFit(
+            model: model, logLikelihood: result.logLikelihood, customerCount: observations.count, diagnostics: result.diagnostics)
+    }
+
+    /// Validated observations grouped by identical (x, m_x), in a stable order.
+    ///
+    /// - Throws: `insufficientData` without observations, `invalidHistory` for x < 1 or a mean
+    ///   spend that is not positive and finite.
+    static func grouped(_ observations: [Observation]) throws -> [(Observation, Int)] {
         guard !observations.isEmpty else {
             throw AnalyticsError(.insufficientData, "Gamma-Gamma needs at least one repeat buyer")
         }
@@ -92,10 +107,12 @@ public struct GammaGammaModel: Sendable, Hashable {
             }
             counts[o, default: 0] += 1
         }
-        let groups = counts.sorted { ($0.key.frequency, $0.key.meanSpend) < ($1.key.frequency, $1.key.meanSpend) }
-        let meanSpend = observations.reduce(0) { $0 + $1.meanSpend } / Double(observations.count)
-        let starts: [[Double]] = [[1, 1, 1], [2, 2, max(meanSpend, 1e-6)]]
-        let result = try MaximumLikelihood.fit(starts: starts) { theta in
+        return counts.sorted { ($0.key.frequency, $0.key.meanSpend) < ($1.key.frequency, $1.key.meanSpend) }.map { ($0.key, $0.value) }
+    }
+
+    /// The total log-likelihood and gradient as a function of (p, q, γ), nil where not finite.
+    static func objective(_ groups: [(Observation, Int)]) -> @Sendable ([Double]) -> (value: Double, gradient: [Double])? {
+        { theta in
             var value = 0.0
             var g = [0.0, 0.0, 0.0]
             for (o, count) in groups {
@@ -108,10 +125,6 @@ public struct GammaGammaModel: Sendable, Hashable {
             }
             return value.isFinite ? (value, g) : nil
         }
-        let p = result.parameters
-        let model = try GammaGammaModel(p: p[0], q: p[1], gamma: p[2])
-        return GammaGammaFit(
-            model: model, logLikelihood: result.logLikelihood, customerCount: observations.count, diagnostics: result.diagnostics)
     }
 
     /// E[M] for a customer with no repeat purchases yet: the population mean spend per

@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import RumboAnalytics
 
-// `rumbo retention fit | score | at-risk`: the customer-base models run straight on an orders CSV,
-// without a database.
+// `rumbo retention fit | score | at-risk | holdout`: the customer-base models run straight on an
+// orders CSV, without a database.
 
 struct RetentionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retention",
-        abstract: "Who is about to leave: customer-base models (BG/NBD, Pareto/NBD, Gamma-Gamma) on an orders CSV.",
+        abstract: "Who is about to leave: customer-base models (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma) on an orders CSV.",
         discussion: """
             Every subcommand reads a CSV file of orders (or visits) and needs no database:
 
@@ -17,31 +17,43 @@ struct RetentionCommand: ParsableCommand {
               C-001,2024-02-11T17:30:00+01:00,42.50
 
             Start here:
-              rumbo retention fit --orders orders.csv        parameters, log-likelihood
-              rumbo retention score --orders orders.csv      scores per customer
-              rumbo retention at-risk --orders orders.csv --model pareto
+              rumbo retention fit --orders orders.csv        parameters, standard errors, log-likelihood
+              rumbo retention score --orders orders.csv      P(alive), expected purchases and CLV per customer
+              rumbo retention at-risk --orders orders.csv    who may have left, ranked by value at stake
+              rumbo retention holdout --orders orders.csv --calibration-end 2024-06-30
+                                                             how well the models forecast the months after
             """,
-        subcommands: [Fit.self, Score.self, AtRisk.self])
+        subcommands: [Fit.self, Score.self, AtRisk.self, Holdout.self])
 }
 
 // MARK: - Options
 
 /// The purchase model behind P(alive) and expected purchases, or the spend model.
 enum RetentionModel: String, ExpressibleByArgument, CaseIterable {
-    case bgnbd, pareto, gammagamma
+    case bgnbd, mbgnbd, pareto, gammagamma
 
     var title: String {
         switch self {
         case .bgnbd: "BG/NBD (Fader, Hardie & Lee 2005)"
+        case .mbgnbd: "MBG/NBD (Batislam, Denizel & Filiztekin 2007)"
         case .pareto: "Pareto/NBD (Schmittlein, Morrison & Colombo 1987)"
         case .gammagamma: "Gamma-Gamma spend model (Fader, Hardie & Lee 2005)"
         }
     }
 }
 
-/// The purchase model of `score` and `at-risk`.
+/// The purchase model of `score`, `at-risk` and `holdout`.
 enum PurchaseModel: String, ExpressibleByArgument, CaseIterable {
-    case bgnbd, pareto
+    case bgnbd, mbgnbd, pareto
+
+    /// Fits the model on the statistics.
+    func fit(_ statistics: SufficientStatistics) throws -> any RepeatPurchaseModel {
+        switch self {
+        case .bgnbd: try BGNBDModel.fit(statistics).model
+        case .mbgnbd: try MBGNBDModel.fit(statistics).model
+        case .pareto: try ParetoNBDModel.fit(statistics).model
+        }
+    }
 }
 
 enum RetentionTimeUnit: String, ExpressibleByArgument, CaseIterable {
@@ -50,21 +62,19 @@ enum RetentionTimeUnit: String, ExpressibleByArgument, CaseIterable {
     var unit: TimeUnit { self == .day ? .days : .weeks }
 }
 
-/// The options every retention subcommand shares: the file and the calibration period.
-struct RetentionInputOptions: ParsableArguments {
-    @Option(
-        help: ArgumentHelp(
-            "The orders CSV: a header naming customer_id, placed_at and amount (any order; other columns such as id are ignored). '-' reads standard input.",
-            valueName: "FILE"))
-    var orders: String
+let ordersHelp = ArgumentHelp(
+    "The orders CSV: a header naming customer_id, placed_at and amount (any order; other columns such as id are ignored). '-' reads standard input.",
+    valueName: "FILE")
 
+/// The calibration period every retention subcommand shares.
+struct CalibrationOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Last day of the calibration period (default: the last purchase day in the file). Purchases after it are ignored; customers whose first purchase is after it are left out.",
             valueName: "yyyy-MM-dd"))
     var calibrationEnd: String?
 
-    @Option(help: "Unit of recency, age and the horizon: day or week.")
+    @Option(help: "Unit of recency, age, the horizon and the discount rate: day or week.")
     var timeUnit: RetentionTimeUnit = .week
 
     func validate() throws {
@@ -73,15 +83,21 @@ struct RetentionInputOptions: ParsableArguments {
         }
     }
 
-    /// Reads the file and builds the calibration summaries.
-    func load() throws -> RetentionData {
-        let file = try OrdersFile.read(orders)
+    /// The calibration end, or the file's last purchase day; an error if it is before every purchase.
+    func end(of file: OrdersFile) throws -> DayNumber {
         let end = calibrationEnd.flatMap { DayNumber(iso: $0) } ?? file.lastDay
         if end < file.firstDay {
             throw CLIError(
                 "\(file.name), line \(file.firstDayLine): the calibration end \(end) is before every purchase (the first is on \(file.firstDay), on this line). Give a later --calibration-end, or leave it out to use the last purchase day."
             )
         }
+        return end
+    }
+
+    /// Reads the orders file and builds the calibration summaries.
+    func load(_ orders: String) throws -> RetentionData {
+        let file = try OrdersFile.read(orders)
+        let end = try end(of: file)
         let summaries: [CustomerSummary]
         do {
             summaries = try CustomerSummaries.make(
@@ -95,6 +111,14 @@ struct RetentionInputOptions: ParsableArguments {
             file: file, calibrationEnd: end, timeUnit: timeUnit, summaries: summaries,
             customersLeftOut: customers - summaries.count, ordersAfterCalibrationEnd: later)
     }
+}
+
+/// The orders file and the calibration period of `score` and `at-risk`.
+struct RetentionInputOptions: ParsableArguments {
+    @Option(help: ordersHelp) var orders: String
+    @OptionGroup var period: CalibrationOptions
+
+    func load() throws -> RetentionData { try period.load(orders) }
 }
 
 struct RetentionData {
@@ -134,93 +158,223 @@ func warn(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
+/// Seconds elapsed since `start` on `clock`.
+func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
+    let elapsed = clock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}
+
 // MARK: - fit
 
 extension RetentionCommand {
     struct Fit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fit a model to an orders CSV and print its parameters and log-likelihood.",
+            abstract: "Fit a model to an orders CSV and print its parameters, standard errors and log-likelihood.",
             discussion: """
-                The log-likelihood is the total over customers (the papers' scale, not a mean). BG/NBD and Pareto/NBD are fitted on every customer's frequency, recency and age; Gamma-Gamma on the repeat buyers' number of repeat purchases and mean repeat spend. Purchases on the same day are one purchase occasion, their amounts summed.
+                The log-likelihood is the total over customers (the papers' scale, not a mean). BG/NBD, MBG/NBD and Pareto/NBD are fitted on every customer's frequency, recency and age; Gamma-Gamma on the repeat buyers' number of repeat purchases and mean repeat spend. Purchases on the same day are one purchase occasion, their amounts summed.
+
+                Standard errors come from the observed information (the inverse Hessian of the log-likelihood at the optimum); an estimate ± 2 standard errors is roughly a 95% interval.
 
                 Purchases after --calibration-end are not an error: they are ignored, and customers who first bought after it are left out (a note on standard error says how many).
 
+                Instead of --orders, --summaries reads one customer per line already summarised (header frequency,recency,T; any other columns ignored; recency and T in any one time unit, which the parameters then use), for data prepared elsewhere or benchmarks.
+
                 Example (the CDNOW sample, calibration to 1997-09-30, in weeks):
                   rumbo retention fit --orders cdnow.csv --calibration-end 1997-09-30
-                  → r 0.2426, alpha 4.4136, a 0.7929, b 2.4259, log-likelihood -9582.43
-                  rumbo retention fit --orders cdnow.csv --model pareto --format json
+                  → r 0.2426 (SE 0.0126), alpha 4.4136, a 0.7929, b 2.4259, log-likelihood -9582.43
+                  rumbo retention fit --orders cdnow.csv --model mbgnbd --format json
+                  rumbo retention fit --summaries rfm.csv --model pareto
                 """)
 
-        @OptionGroup var input: RetentionInputOptions
-        @Option(help: "bgnbd, pareto or gammagamma.") var model: RetentionModel = .bgnbd
+        @Option(help: ordersHelp) var orders: String?
+        @Option(help: ArgumentHelp("A CSV of customer summaries (frequency,recency,T) instead of orders.", valueName: "FILE"))
+        var summaries: String?
+        @OptionGroup var period: CalibrationOptions
+        @Option(help: "bgnbd, mbgnbd, pareto or gammagamma.") var model: RetentionModel = .bgnbd
         @Option(help: "table or json.") var format: OutputFormat = .table
 
         func validate() throws {
             if format == .csv { throw ValidationError("fit prints one model: choose --format table or json.") }
+            switch (orders, summaries) {
+            case (nil, nil): throw ValidationError("Give the data: --orders FILE (orders CSV) or --summaries FILE (frequency,recency,T per customer).")
+            case (.some, .some): throw ValidationError("Give either --orders or --summaries, not both.")
+            default: break
+            }
+            if summaries != nil, model == .gammagamma {
+                throw ValidationError("The gammagamma spend model needs the amounts: use --orders.")
+            }
+            if summaries != nil, period.calibrationEnd != nil {
+                throw ValidationError("--calibration-end applies to --orders; a summaries file is already cut at its calibration end.")
+            }
         }
 
         func run() throws {
-            let data = try input.load()
-            data.noteIgnored()
+            let clock = ContinuousClock()
+            var facts: [String: Any] = [:]
+            let name: String
+            let statistics: () throws -> SufficientStatistics
+            var groupingSeconds = 0.0
+            var groupCount = 0
+            var data: RetentionData?
+            if let summaries {
+                let file = try SummariesFile.read(summaries)
+                name = file.name
+                let began = clock.now
+                let grouped = try SufficientStatistics(file.histories)
+                groupingSeconds = seconds(since: began, clock)
+                groupCount = grouped.groups.count
+                statistics = { grouped }
+                facts["time_unit"] = "as in the file"
+            } else {
+                let loaded = try period.load(orders!)
+                loaded.noteIgnored()
+                data = loaded
+                name = loaded.file.name
+                statistics = {
+                    let began = clock.now
+                    let grouped = try loaded.statistics
+                    groupingSeconds = seconds(since: began, clock)
+                    groupCount = grouped.groups.count
+                    return grouped
+                }
+                facts["customers_in_calibration"] = loaded.summaries.count
+                facts["customers_left_out"] = loaded.customersLeftOut
+                facts["orders_after_calibration_end"] = loaded.ordersAfterCalibrationEnd
+                facts["calibration_end"] = loaded.calibrationEnd.description
+                facts["time_unit"] = loaded.timeUnit.rawValue
+            }
             var parameters: [(String, Double)]
             let logLikelihood: Double
             let customers: Int
             let diagnostics: FitDiagnostics
+            var errors: ParameterStandardErrors?
+            var errorsProblem: String?
+            var errorsSeconds = 0.0
+            func standardErrors(_ body: () throws -> ParameterStandardErrors) {
+                let began = clock.now
+                defer { errorsSeconds = seconds(since: began, clock) }
+                do { errors = try body() } catch let error as AnalyticsError { errorsProblem = error.message } catch { errorsProblem = "\(error)" }
+            }
             do {
                 switch model {
                 case .bgnbd:
-                    let fit = try BGNBDModel.fit(try data.statistics)
+                    let s = try statistics()
+                    let fit = try BGNBDModel.fit(s)
                     parameters = [("r", fit.model.r), ("alpha", fit.model.alpha), ("a", fit.model.a), ("b", fit.model.b)]
                     (logLikelihood, customers, diagnostics) = (fit.logLikelihood, fit.customerCount, fit.diagnostics)
+                    standardErrors { try fit.standardErrors(s) }
+                case .mbgnbd:
+                    let s = try statistics()
+                    let fit = try MBGNBDModel.fit(s)
+                    parameters = [("r", fit.model.r), ("alpha", fit.model.alpha), ("a", fit.model.a), ("b", fit.model.b)]
+                    (logLikelihood, customers, diagnostics) = (fit.logLikelihood, fit.customerCount, fit.diagnostics)
+                    standardErrors { try fit.standardErrors(s) }
                 case .pareto:
-                    let fit = try ParetoNBDModel.fit(try data.statistics)
+                    let s = try statistics()
+                    let fit = try ParetoNBDModel.fit(s)
                     parameters = [("r", fit.model.r), ("alpha", fit.model.alpha), ("s", fit.model.s), ("beta", fit.model.beta)]
                     (logLikelihood, customers, diagnostics) = (fit.logLikelihood, fit.customerCount, fit.diagnostics)
+                    standardErrors { try fit.standardErrors(s) }
                 case .gammagamma:
-                    let fit = try GammaGammaModel.fit(data.spendObservations)
+                    let observations = data!.spendObservations
+                    let fit = try GammaGammaModel.fit(observations)
                     parameters = [("p", fit.model.p), ("q", fit.model.q), ("gamma", fit.model.gamma)]
                     (logLikelihood, customers, diagnostics) = (fit.logLikelihood, fit.customerCount, fit.diagnostics)
+                    standardErrors { try fit.standardErrors(observations) }
                 }
             } catch let error as AnalyticsError {
-                throw CLIError("\(data.file.name): the \(model.rawValue) model could not be fitted: \(error.message)")
+                throw CLIError("\(name): the \(model.rawValue) model could not be fitted: \(error.message)")
             }
             guard logLikelihood.isFinite, parameters.allSatisfy({ $0.1.isFinite }) else {
-                throw CLIError("\(data.file.name): the \(model.rawValue) fit did not reach finite parameters; the data cannot identify the model.")
+                throw CLIError("\(name): the \(model.rawValue) fit did not reach finite parameters; the data cannot identify the model.")
             }
             if !diagnostics.converged {
                 warn("Warning: the optimizer stopped before the convergence test was met (gradient \(diagnostics.gradientNorm)); treat the digits with care.")
             }
+            if let errorsProblem { warn("Note: no standard errors: \(errorsProblem)") }
             switch format {
             case .json:
-                let object: [String: Any] = [
-                    "model": model.rawValue,
-                    "parameters": Dictionary(uniqueKeysWithValues: parameters),
-                    "log_likelihood": logLikelihood,
-                    "customers": customers,
-                    "customers_in_calibration": data.summaries.count,
-                    "customers_left_out": data.customersLeftOut,
-                    "orders_after_calibration_end": data.ordersAfterCalibrationEnd,
-                    "calibration_end": data.calibrationEnd.description,
-                    "time_unit": data.timeUnit.rawValue,
-                    "converged": diagnostics.converged,
-                    "iterations": diagnostics.iterations,
-                    "fit_seconds": diagnostics.seconds,
-                ]
+                var object: [String: Any] = facts
+                object["model"] = model.rawValue
+                object["parameters"] = Dictionary(uniqueKeysWithValues: parameters)
+                object["standard_errors"] = Dictionary(
+                    uniqueKeysWithValues: parameters.map { ($0.0, errors?.standardError(of: $0.0).map { $0 as Any } ?? NSNull()) })
+                object["log_likelihood"] = logLikelihood
+                object["customers"] = customers
+                object["converged"] = diagnostics.converged
+                object["iterations"] = diagnostics.iterations
+                object["fit_seconds"] = diagnostics.seconds
+                object["grouping_seconds"] = groupingSeconds
+                object["standard_errors_seconds"] = errorsSeconds
+                if groupCount > 0 { object["distinct_histories"] = groupCount }
                 let json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 say(String(decoding: json, as: UTF8.self))
             case .table, .csv:
                 var lines: [(String, String)] = [("Model", model.title)]
-                lines += parameters.map { ($0.0, String(format: "%.6f", $0.1)) }
+                lines += parameters.map { name, value in
+                    let error = errors?.standardError(of: name).map { String(format: "  (SE %.6f)", $0) } ?? ""
+                    return (name, String(format: "%.6f", value) + error)
+                }
+                let calibration = data.map { "\($0.calibrationEnd) (time in \($0.timeUnit.rawValue)s)" }
                 lines += [
                     ("Log-likelihood", String(format: "%.4f", logLikelihood)),
-                    ("Customers", model == .gammagamma ? "\(customers) repeat buyers of \(data.summaries.count)" : "\(customers)"),
-                    ("Calibration end", "\(data.calibrationEnd) (time in \(data.timeUnit.rawValue)s)"),
+                    ("Customers", model == .gammagamma ? "\(customers) repeat buyers of \(data!.summaries.count)" : "\(customers)"),
+                    ("Calibration end", calibration ?? "as summarised in \(name)"),
                     ("Fit time", String(format: "%.3f s, %d iterations%@", diagnostics.seconds, diagnostics.iterations, diagnostics.converged ? "" : ", not converged")),
                 ]
                 let width = lines.map(\.0.count).max() ?? 0
                 for (key, value) in lines { say(key.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value) }
             }
         }
+    }
+}
+
+/// A CSV of customer summaries: frequency, recency and T per line (`T` may also be called `age`).
+struct SummariesFile {
+    let name: String
+    let histories: [PurchaseHistory]
+
+    static func read(_ path: String) throws -> SummariesFile {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CLIError("Cannot read the summaries file '\(path)': \(error.localizedDescription)")
+        }
+        let records = try CSVReader.records(data, name: path)
+        guard let header = records.first else {
+            throw CLIError("\(path), line 1: the file is empty; expected the header frequency,recency,T and one customer per line.")
+        }
+        var index: [String: Int] = [:]
+        for (i, field) in header.fields.enumerated() {
+            let key = field.trimmingCharacters(in: .whitespaces).lowercased()
+            index[key == "age" ? "t" : key] = index[key] ?? i
+        }
+        guard let f = index["frequency"], let r = index["recency"], let t = index["t"] else {
+            throw CLIError("\(path), line \(header.line): the header must name frequency, recency and T (found: \(header.fields.joined(separator: ", "))).")
+        }
+        var histories: [PurchaseHistory] = []
+        histories.reserveCapacity(records.count - 1)
+        for record in records.dropFirst() {
+            func number(_ column: Int) throws -> Double {
+                guard column < record.fields.count else {
+                    throw CLIError("\(path), line \(record.line): \(record.fields.count) fields but the header has \(header.fields.count).")
+                }
+                let text = record.fields[column].trimmingCharacters(in: .whitespaces)
+                guard let value = Double(text), value.isFinite, value >= 0 else {
+                    throw CLIError("\(path), line \(record.line), column \(column + 1) (\(OrdersFile.headerName(column, header))): '\(text)' is not a non-negative number.")
+                }
+                return value
+            }
+            let frequency = try number(f)
+            guard frequency == frequency.rounded(), frequency < 1e9 else {
+                throw CLIError("\(path), line \(record.line), column \(f + 1) (frequency): '\(record.fields[f])' is not a whole number of repeat purchases.")
+            }
+            let history = PurchaseHistory(frequency: Int(frequency), recency: try number(r), age: try number(t))
+            do { histories.append(try history.validated()) } catch let error as AnalyticsError {
+                throw CLIError("\(path), line \(record.line): \(error.message)")
+            }
+        }
+        guard !histories.isEmpty else { throw CLIError("\(path), line \(header.line + 1): no customers after the header.") }
+        return SummariesFile(name: path, histories: histories)
     }
 }
 
@@ -231,24 +385,39 @@ struct CustomerScore {
     let summary: CustomerSummary
     let pAlive: Double
     let expectedPurchases: Double
+    let pPurchase: Double
     let expectedSpend: Double?
+    /// Discounted margin over the horizon; nil without an expected spend.
+    let clv: Double?
     /// (1 − P(alive)) × expected spend × frequency / age × horizon; nil without an expected spend.
     let valueAtStake: Double?
 }
 
 /// The options of `score` and `at-risk` besides the input.
 struct ScoreOptions: ParsableArguments {
-    @Option(help: "The purchase model behind p_alive and expected_purchases: bgnbd or pareto (pareto can say a one-time buyer may have left; Gamma-Gamma is always fitted for expected_spend).")
-    var model: PurchaseModel = .bgnbd
+    @Option(help: "The purchase model behind p_alive, expected_purchases, p_purchase and clv: pareto, mbgnbd or bgnbd (pareto and mbgnbd can say a one-time buyer may have left; bgnbd gives them p_alive = 1).")
+    var model: PurchaseModel = .pareto
 
     @Option(help: ArgumentHelp("Forecast horizon in the time unit (default: 13 weeks, i.e. 13, or 91 with --time-unit day).", valueName: "N"))
     var horizon: Double?
 
+    @Option(help: ArgumentHelp("Share of the spend that is profit, for clv (1 = revenue).", valueName: "0-1"))
+    var margin = 1.0
+
+    @Option(help: ArgumentHelp("Discount rate per time unit for clv (per week by default: 10% a year is 0.0018 per week, 0.00026 per day).", valueName: "RATE"))
+    var discountRate = 0.0
+
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
 
     func validate() throws {
-        if let horizon, !(horizon.isFinite && horizon > 0) {
+        if let horizon, !(horizon.isFinite && horizon > 0 && horizon <= 100_000) {
             throw ValidationError("--horizon must be a positive number of time units, e.g. 13.")
+        }
+        guard margin.isFinite, margin >= 0, margin <= 1 else {
+            throw ValidationError("--margin must be the share of the spend that is profit, between 0 and 1, e.g. 0.35.")
+        }
+        guard discountRate.isFinite, discountRate >= 0, discountRate < 1 else {
+            throw ValidationError("--discount-rate must be a rate per time unit between 0 and 1, e.g. 0.0018 (about 10% a year, weekly).")
         }
     }
 
@@ -258,57 +427,62 @@ struct ScoreOptions: ParsableArguments {
     func scores(_ data: RetentionData) throws -> [CustomerScore] {
         let horizon = horizon(in: data.timeUnit)
         let name = data.file.name
-        let alive: (PurchaseHistory) throws -> Double
-        let expected: (PurchaseHistory) throws -> Double
-        do {
-            if model == .pareto {
-                let m = try ParetoNBDModel.fit(try data.statistics).model
-                alive = { try m.probabilityAlive($0) }
-                expected = { try m.expectedPurchases(over: horizon, given: $0) }
-            } else {
-                let m = try BGNBDModel.fit(try data.statistics).model
-                alive = { m.probabilityAlive($0) }
-                expected = { try m.expectedPurchases(over: horizon, given: $0) }
-            }
-        } catch let error as AnalyticsError {
+        let purchases: any RepeatPurchaseModel
+        do { purchases = try model.fit(try data.statistics) } catch let error as AnalyticsError {
             throw CLIError("\(name): the \(model.rawValue) model could not be fitted: \(error.message)")
         }
         var spend: GammaGammaModel?
         do {
             spend = try GammaGammaModel.fit(data.spendObservations).model
         } catch let error as AnalyticsError {
-            warn("Note: expected_spend is left empty: the Gamma-Gamma spend model could not be fitted (\(error.message)).")
+            warn("Note: expected_spend and clv are left empty: the Gamma-Gamma spend model could not be fitted (\(error.message)).")
         }
+        // Customers with the same history share the purchase forecasts.
+        var cache: [PurchaseHistory: (alive: Double, purchases: Double, buys: Double, discountedPurchases: Double)] = [:]
         return try data.summaries.map { s in
-            let pAlive: Double
-            let purchases: Double
+            let forecast: (alive: Double, purchases: Double, buys: Double, discountedPurchases: Double)
             do {
-                pAlive = try alive(s.history)
-                purchases = try expected(s.history)
+                if let known = cache[s.history] {
+                    forecast = known
+                } else {
+                    forecast = (
+                        try purchases.probabilityAlive(s.history),
+                        try purchases.expectedPurchases(over: horizon, given: s.history),
+                        try purchases.probabilityOfPurchase(over: horizon, given: s.history),
+                        try CustomerLifetimeValue.discounted(
+                            model: purchases, history: s.history, expectedSpend: 1, discountRate: discountRate, horizon: horizon)
+                    )
+                    cache[s.history] = forecast
+                }
             } catch let error as AnalyticsError {
                 throw CLIError("\(name): customer \(s.customerID): \(error.message)")
             }
-            guard pAlive.isFinite, (0...1).contains(pAlive), purchases.isFinite, purchases >= 0 else {
-                throw CLIError("\(name): customer \(s.customerID): the model gave no finite score (p_alive \(pAlive), expected purchases \(purchases)).")
+            let values = [forecast.alive, forecast.purchases, forecast.buys, forecast.discountedPurchases]
+            guard values.allSatisfy(\.isFinite), (0...1).contains(forecast.alive), (0...1).contains(forecast.buys),
+                forecast.purchases >= 0, forecast.discountedPurchases >= 0
+            else {
+                throw CLIError(
+                    "\(name): customer \(s.customerID): the model gave no finite score (p_alive \(forecast.alive), expected purchases \(forecast.purchases)).")
             }
             let value = spend.flatMap { try? $0.expectedAverageSpend(frequency: s.frequency, meanSpend: s.meanRepeatSpend ?? 0) }
             let expectedSpend = value.flatMap { $0.isFinite ? $0 : nil }
             let rate = s.age > 0 ? Double(s.frequency) / s.age : 0
             return CustomerScore(
-                summary: s, pAlive: pAlive, expectedPurchases: purchases, expectedSpend: expectedSpend,
-                valueAtStake: expectedSpend.map { (1 - pAlive) * $0 * rate * horizon })
+                summary: s, pAlive: forecast.alive, expectedPurchases: forecast.purchases, pPurchase: forecast.buys,
+                expectedSpend: expectedSpend, clv: expectedSpend.map { margin * $0 * forecast.discountedPurchases },
+                valueAtStake: expectedSpend.map { (1 - forecast.alive) * $0 * rate * horizon })
         }
     }
 
     func render(_ scores: [CustomerScore], valueColumn: Bool) -> String {
         var rows = Rows(
-            columns: ["customer_id", "frequency", "recency", "age", "p_alive", "expected_purchases", "expected_spend"]
+            columns: ["customer_id", "frequency", "recency", "age", "p_alive", "expected_purchases", "p_purchase", "expected_spend", "clv"]
                 + (valueColumn ? ["value_at_stake"] : []))
         rows.rows = scores.map { c in
             [
                 c.summary.customerID, "\(c.summary.frequency)", String(format: "%.4f", c.summary.recency), String(format: "%.4f", c.summary.age),
-                String(format: "%.6f", c.pAlive), String(format: "%.6f", c.expectedPurchases),
-                c.expectedSpend.map { String(format: "%.2f", $0) } ?? "",
+                String(format: "%.6f", c.pAlive), String(format: "%.6f", c.expectedPurchases), String(format: "%.6f", c.pPurchase),
+                c.expectedSpend.map { String(format: "%.2f", $0) } ?? "", c.clv.map { String(format: "%.2f", $0) } ?? "",
             ] + (valueColumn ? [c.valueAtStake.map { String(format: "%.2f", $0) } ?? ""] : [])
         }
         return rows.render(format)
@@ -318,16 +492,19 @@ struct ScoreOptions: ParsableArguments {
 extension RetentionCommand {
     struct Score: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "One row per customer: P(alive), expected purchases and expected spend.",
+            abstract: "One row per customer: P(alive), expected purchases, P(buys again), expected spend and CLV.",
             discussion: """
-                Columns: customer_id; frequency (repeat purchase days in the calibration period: same-day purchases count once, the first purchase is not counted); recency (first to last purchase) and age (first purchase to the calibration end), both in the time unit; p_alive; expected_purchases over --horizon; expected_spend, the Gamma-Gamma expected average spend per purchase (for a customer without repeat purchases, the population mean; empty if the spend model cannot be fitted).
+                Columns: customer_id; frequency (repeat purchase days in the calibration period: same-day purchases count once, the first purchase is not counted); recency (first to last purchase) and age (first purchase to the calibration end), both in the time unit; p_alive; expected_purchases over --horizon; p_purchase, the probability of at least one purchase within --horizon; expected_spend, the Gamma-Gamma expected average spend per purchase (for a customer without repeat purchases, the population mean; empty if the spend model cannot be fitted); clv, the discounted margin over the horizon:
 
-                BG/NBD (the default) gives every customer without a repeat purchase p_alive = 1; --model pareto uses Pareto/NBD, which can say a one-time buyer may have left.
+                  clv = margin × expected_spend × Σ_k purchases expected in time unit k / (1 + discount rate)^k
+
+                Pareto/NBD (the default) and MBG/NBD can say a one-time buyer may have left; --model bgnbd gives every customer without a repeat purchase p_alive = 1.
 
                 Purchases after --calibration-end are not an error: they are ignored, and customers who first bought after it are left out (a note on standard error says how many).
 
-                Example:
-                  rumbo retention score --orders orders.csv --model pareto --format csv
+                Example: a year ahead, 35% margin, 10% a year (0.0018 per week)
+                  rumbo retention score --orders orders.csv --horizon 52 \\
+                    --margin 0.35 --discount-rate 0.0018 --format csv > clientes.csv
                 """)
 
         @OptionGroup var input: RetentionInputOptions
@@ -350,7 +527,7 @@ extension RetentionCommand {
 
                   value_at_stake = (1 − p_alive) × expected_spend × frequency/age × horizon
 
-                that is, the spend the customer would bring over the horizon at their historical purchase rate if still active, weighted by the probability they have left. Customers without a repeat purchase have no historical rate, so their value at stake is 0 (they are listed last); use --model pareto to have their p_alive judged at all (under BG/NBD it is 1).
+                that is, the spend the customer would bring over the horizon at their historical purchase rate if still active, weighted by the probability they have left. Customers without a repeat purchase have no historical rate, so their value at stake is 0 (they are listed last); under --model bgnbd their p_alive is 1, so they are never listed.
 
                 Purchases after --calibration-end are not an error: they are ignored, as in `score`.
 
@@ -377,6 +554,139 @@ extension RetentionCommand {
                 return l != r ? l > r : lhs.summary.customerID < rhs.summary.customerID
             }
             say(options.render(ranked, valueColumn: true))
+        }
+    }
+}
+
+// MARK: - holdout
+
+extension RetentionCommand {
+    struct Holdout: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the models on the data: fit up to the calibration end, compare their forecasts with what happened after.",
+            discussion: """
+                The models are fitted on the purchases up to --calibration-end; the purchases from the next day to --holdout-end are the holdout. Printed, for each model:
+
+                  - the repeat purchases in the holdout, actual against the sum of the customers' conditional forecasts, and against the aggregate forecast from the parameters alone;
+                  - by calibration frequency (0, 1, …, 7+ repeat purchases): the customers' mean holdout purchases, actual and forecast;
+                  - the tracking of cumulative repeat purchases per time unit from the first purchase to the holdout end, actual and expected (with --format csv, this table alone, ready to plot).
+
+                Only customers who first bought on or before the calibration end take part.
+
+                Example (the CDNOW sample: calibration to week 39, holdout to week 78):
+                  rumbo retention holdout --orders cdnow.csv \\
+                    --calibration-end 1997-09-30 --holdout-end 1998-06-30
+                  rumbo retention holdout --orders orders.csv --calibration-end 2024-06-30 \\
+                    --model pareto --format csv > tracking.csv
+                """)
+
+        @Option(help: ordersHelp) var orders: String
+        @Option(help: ArgumentHelp("Last day of the calibration period (required).", valueName: "yyyy-MM-dd"))
+        var calibrationEnd: String
+        @Option(help: ArgumentHelp("Last day of the holdout period (default: the last purchase day in the file).", valueName: "yyyy-MM-dd"))
+        var holdoutEnd: String?
+        @Option(help: "Unit of the forecasts and tracking periods: day or week.") var timeUnit: RetentionTimeUnit = .week
+        @Option(help: "A model to check: bgnbd, mbgnbd or pareto; repeat it for several (default: all three).")
+        var model: [PurchaseModel] = []
+        @Option(help: "Bins of calibration frequency: 0 … N−1 and N+ (default 7).") var censor = 7
+        @Option(help: "table, csv (the tracking table) or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            guard DayNumber(iso: calibrationEnd) != nil else {
+                throw ValidationError("--calibration-end '\(calibrationEnd)' is not a date; write it as yyyy-MM-dd, e.g. 1997-09-30.")
+            }
+            if let holdoutEnd, DayNumber(iso: holdoutEnd) == nil {
+                throw ValidationError("--holdout-end '\(holdoutEnd)' is not a date; write it as yyyy-MM-dd, e.g. 1998-06-30.")
+            }
+            guard (1...100).contains(censor) else { throw ValidationError("--censor must be between 1 and 100, e.g. 7.") }
+        }
+
+        func run() throws {
+            let file = try OrdersFile.read(orders)
+            let calibration = DayNumber(iso: calibrationEnd)!
+            let end = holdoutEnd.flatMap { DayNumber(iso: $0) } ?? file.lastDay
+            if calibration < file.firstDay {
+                throw CLIError("\(file.name), line \(file.firstDayLine): the calibration end \(calibration) is before every purchase (the first is on \(file.firstDay), on this line).")
+            }
+            guard end > calibration else {
+                throw CLIError(
+                    "\(file.name): the holdout end \(end) is not after the calibration end \(calibration)\(holdoutEnd == nil ? " (it is the last purchase day in the file)" : ""); give a later --holdout-end or an earlier --calibration-end.")
+            }
+            let comparisons: [HoldoutComparison]
+            do {
+                let data = try HoldoutData(transactions: file.transactions, calibrationEnd: calibration, holdoutEnd: end, timeUnit: timeUnit.unit)
+                let statistics = try data.statistics
+                let models = model.isEmpty ? [PurchaseModel.bgnbd, .pareto, .mbgnbd] : model
+                comparisons = try models.map { try data.compare($0.fit(statistics), frequencyCensor: censor) }
+            } catch let error as AnalyticsError {
+                throw CLIError("\(file.name): \(error.message)")
+            }
+            say(try render(comparisons))
+        }
+
+        func render(_ comparisons: [HoldoutComparison]) throws -> String {
+            let first = comparisons[0]
+            let unit = timeUnit.rawValue
+            var tracking = Rows(columns: [unit, "ends", "actual"] + comparisons.map(\.modelName))
+            tracking.rows = first.tracking.indices.map { i in
+                let point = first.tracking[i]
+                return ["\(point.period)", point.end.description, "\(point.actualCumulative)"]
+                    + comparisons.map { String(format: "%.1f", $0.tracking[i].expectedCumulative) }
+            }
+            switch format {
+            case .csv:
+                return tracking.render(.csv)
+            case .json:
+                let object: [String: Any] = [
+                    "calibration_end": first.calibrationEnd.description, "holdout_end": first.holdoutEnd.description,
+                    "time_unit": unit, "holdout_length": first.holdoutLength, "customers": first.customers,
+                    "actual_holdout_purchases": first.actualHoldoutPurchases,
+                    "models": comparisons.map { c -> [String: Any] in
+                        [
+                            "model": c.modelName, "predicted_holdout_purchases": c.predictedHoldoutPurchases,
+                            "aggregate_holdout_forecast": c.aggregateHoldoutForecast,
+                            "by_frequency": c.byFrequency.map {
+                                [
+                                    "frequency": $0.frequency, "includes_higher": $0.includesHigher, "customers": $0.customers,
+                                    "actual_mean": $0.actualMean, "predicted_mean": $0.predictedMean,
+                                ] as [String: Any]
+                            },
+                            "tracking": c.tracking.map {
+                                [
+                                    "period": $0.period, "end": $0.end.description, "actual_cumulative": $0.actualCumulative,
+                                    "expected_cumulative": $0.expectedCumulative, "in_holdout": $0.inHoldout,
+                                ] as [String: Any]
+                            },
+                        ]
+                    },
+                ]
+                let json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                return String(decoding: json, as: UTF8.self)
+            case .table:
+                let length = first.holdoutLength == first.holdoutLength.rounded() ? "\(Int(first.holdoutLength))" : String(format: "%.2f", first.holdoutLength)
+                var totals = Rows(columns: ["repeat purchases in the holdout", "actual"] + comparisons.map(\.modelName))
+                totals.rows = [
+                    ["sum of customer forecasts", "\(first.actualHoldoutPurchases)"] + comparisons.map { String(format: "%.1f", $0.predictedHoldoutPurchases) },
+                    ["aggregate forecast", "\(first.actualHoldoutPurchases)"] + comparisons.map { String(format: "%.1f", $0.aggregateHoldoutForecast) },
+                ]
+                var bins = Rows(columns: ["x", "customers", "actual"] + comparisons.map(\.modelName))
+                bins.rows = first.byFrequency.indices.map { i in
+                    let bin = first.byFrequency[i]
+                    return ["\(bin.frequency)\(bin.includesHigher ? "+" : "")", "\(bin.customers)", String(format: "%.3f", bin.actualMean)]
+                        + comparisons.map { String(format: "%.3f", $0.byFrequency[i].predictedMean) }
+                }
+                return """
+                    Calibration to \(first.calibrationEnd), holdout to \(first.holdoutEnd) (\(length) \(unit)s), \(first.customers) customers
+
+                    \(totals.render(.table))
+
+                    Mean holdout purchases per customer, by calibration frequency x
+                    \(bins.render(.table))
+
+                    Cumulative repeat purchases
+                    \(tracking.render(.table))
+                    """
+            }
         }
     }
 }

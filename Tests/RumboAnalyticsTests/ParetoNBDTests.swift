@@ -80,3 +80,51 @@ struct ParetoNBDTests {
         }
     }
 }
+
+@Suite("Pareto/NBD analytic gradient")
+struct ParetoNBDGradientTests {
+    @Test("The indexed likelihood equals the per-group one, and its gradient agrees with central differences",
+        arguments: [
+            [0.553, 10.578, 0.606, 11.669],  // the optimum (α < β)
+            [0.3, 5.0, 0.9, 2.0],  // α > β
+            [1.0, 1.0, 1.0, 1.0],  // the first start (α = β)
+            [2.0, 30.0, 0.2, 0.5],  // α ≫ β: z near 1
+            [0.1, 0.4, 3.0, 60.0],  // α ≪ β
+        ])
+    func gradient(p: [Double]) throws {
+        let indexed = IndexedHistories(CDNOW.statistics)
+        let analytic = try #require(ParetoNBDModel.totalWithGradient(p, indexed))
+        let perGroup = try #require(ParetoNBDModel.total(p, CDNOW.statistics))
+        #expect(abs(analytic.value - perGroup) < 1e-9 * abs(perGroup))
+        for i in 0..<4 {
+            // Central differences in log θ with step h: error O(h²) ≈ 1e-10 relative, plus
+            // rounding of about 1e-16 · |ℓ| / h.
+            let h = 1e-5
+            var up = p
+            var down = p
+            up[i] = p[i] * exp(h)
+            down[i] = p[i] * exp(-h)
+            let fUp = try #require(ParetoNBDModel.total(up, CDNOW.statistics))
+            let fDown = try #require(ParetoNBDModel.total(down, CDNOW.statistics))
+            let numeric = (fUp - fDown) / (2 * h) / p[i]
+            #expect(abs(numeric - analytic.gradient[i]) <= 1e-6 * max(1, abs(analytic.gradient[i])) / min(1, p[i]), "parameter \(i): \(numeric) vs \(analytic.gradient[i])")
+        }
+    }
+
+    @Test("The series derivatives agree with differences of the series")
+    func seriesDerivatives() throws {
+        for (c1, c2, z) in [(0.6, 2.2, 0.3), (4.5, 6.1, 0.9), (1.7, 1.9, 0.05)] {
+            let s = try #require(SpecialFunctions.logShiftedSeries(c1: c1, c2: c2, z: z))
+            let h = 1e-6
+            func value(_ a: Double, _ b: Double, _ c: Double) throws -> Double {
+                try #require(SpecialFunctions.logShiftedSeries(c1: a, c2: b, z: c)).value
+            }
+            #expect(abs((try value(c1 + h, c2, z) - value(c1 - h, c2, z)) / (2 * h) - s.dc1) < 1e-7)
+            #expect(abs((try value(c1, c2 + h, z) - value(c1, c2 - h, z)) / (2 * h) - s.dc2) < 1e-7)
+            #expect(abs((try value(c1, c2, z + h) - value(c1, c2, z - h)) / (2 * h) - s.dz) < 1e-6)
+            // log S = log ₂F₁(1, c₁; c₂; z).
+            let direct = try #require(SpecialFunctions.hypergeometric2F1(a: 1, b: c1, c: c2, z: z))
+            #expect(abs(s.value - log(direct)) < 1e-13)
+        }
+    }
+}

@@ -100,14 +100,18 @@ def score_rows(rumbo, path, *args, command="score"):
     return list(csv.DictReader(io.StringIO(out)))
 
 
+SCORE_COLUMNS = ["customer_id", "frequency", "recency", "age", "p_alive", "expected_purchases", "p_purchase", "expected_spend", "clv"]
+
+
 def test_score_one_row_per_customer_with_probabilities(rumbo, cdnow_csv):
-    rows = score_rows(rumbo, cdnow_csv)
+    rows = score_rows(rumbo, cdnow_csv, "--model", "bgnbd")
     assert len(rows) == 2357
-    assert list(rows[0]) == ["customer_id", "frequency", "recency", "age", "p_alive", "expected_purchases", "expected_spend"]
+    assert list(rows[0]) == SCORE_COLUMNS
     for row in rows:
         alive = float(row["p_alive"])
         assert 0 <= alive <= 1 and math.isfinite(alive)
         assert float(row["expected_purchases"]) >= 0
+        assert 0 <= float(row["p_purchase"]) <= alive
         assert row["expected_spend"] == "" or float(row["expected_spend"]) > 0
     # BG/NBD cannot say a one-time buyer has left.
     assert all(float(r["p_alive"]) == 1 for r in rows if r["frequency"] == "0")
@@ -121,6 +125,48 @@ def test_score_pareto_says_one_time_buyers_may_have_left(rumbo, cdnow_csv):
     assert len(rows) == 2357
     assert any(float(r["p_alive"]) < 1 for r in rows if r["frequency"] == "0")
     assert all(0 <= float(r["p_alive"]) <= 1 for r in rows)
+
+
+def test_score_default_model_says_one_time_buyers_may_have_left(rumbo, cdnow_csv):
+    rows = score_rows(rumbo, cdnow_csv)
+    assert list(rows[0]) == SCORE_COLUMNS
+    assert rows == score_rows(rumbo, cdnow_csv, "--model", "pareto")
+    assert all(float(r["p_alive"]) < 1 for r in rows if r["frequency"] == "0")
+
+
+def test_score_mbgnbd_one_time_buyers(rumbo, cdnow_csv):
+    rows = score_rows(rumbo, cdnow_csv, "--model", "mbgnbd")
+    assert len(rows) == 2357
+    zero = [float(r["p_alive"]) for r in rows if r["frequency"] == "0"]
+    assert zero and all(0 < p < 1 for p in zero)
+
+
+def text_is_never_nan(text):
+    return "nan" not in text.lower() and "inf" not in text.lower()
+
+
+@pytest.mark.parametrize("model", ["bgnbd", "mbgnbd", "pareto"])
+def test_score_clv_margin_and_discounting(rumbo, cdnow_csv, model):
+    """clv = margin × expected_spend × discounted expected purchases; never NaN."""
+    base = score_rows(rumbo, cdnow_csv, "--model", model, "--horizon", "52")
+    half = score_rows(rumbo, cdnow_csv, "--model", model, "--horizon", "52", "--margin", "0.5")
+    discounted = score_rows(rumbo, cdnow_csv, "--model", model, "--horizon", "52", "--discount-rate", "0.01")
+    out = rumbo("score", "--orders", cdnow_csv, *CALIBRATION, "--format", "csv", "--model", model, "--horizon", "52").stdout
+    assert text_is_never_nan(out)
+    for b, h, d in zip(base, half, discounted):
+        assert b["customer_id"] == h["customer_id"] == d["customer_id"]
+        clv, spend, purchases = float(b["clv"]), float(b["expected_spend"]), float(b["expected_purchases"])
+        # Without discounting the CLV is spend × expected purchases (to the printed rounding).
+        assert clv == pytest.approx(spend * purchases, abs=0.01 + 1e-3 * clv)
+        assert float(h["clv"]) == pytest.approx(clv / 2, abs=0.01)
+        assert float(d["clv"]) <= clv
+    assert sum(float(d["clv"]) for d in discounted) < 0.9 * sum(float(b["clv"]) for b in base)
+
+
+def test_score_rejects_bad_margin_and_discount_rate(rumbo, cdnow_csv):
+    for option, value in (("--margin", "1.5"), ("--margin", "-0.1"), ("--discount-rate", "-0.01"), ("--discount-rate", "nan")):
+        err = rumbo("score", "--orders", cdnow_csv, option, value, ok=False).stderr
+        assert option in err
 
 
 def test_score_json_has_numbers(rumbo, cdnow_csv):
@@ -180,6 +226,8 @@ def test_bad_input_names_file_line_and_reason(rumbo, tmp_path, text, line, reaso
     for command in ("fit", "score", "at-risk"):
         err = rumbo(command, "--orders", path, ok=False).stderr
         assert f"{path}, line {line}" in err and reason in err, err
+    err = rumbo("holdout", "--orders", path, "--calibration-end", "2024-01-31", ok=False).stderr
+    assert f"{path}, line {line}" in err and reason in err, err
 
 
 def test_bad_date_names_the_column(rumbo, tmp_path):
@@ -223,3 +271,124 @@ def test_help_teaches_with_an_example(rumbo):
         out = subprocess.run([binary, "retention", command, "--help"], capture_output=True, text=True).stdout
         assert "--orders" in out and "rumbo retention " + command in out and "Example" in out
         assert "ignored" in out  # purchases after the calibration end
+    assert "holdout" in top
+    out = subprocess.run([binary, "retention", "holdout", "--help"], capture_output=True, text=True).stdout
+    for word in ("--orders", "--calibration-end", "--holdout-end", "rumbo retention holdout", "Example"):
+        assert word in out
+    score = subprocess.run([binary, "retention", "score", "--help"], capture_output=True, text=True).stdout
+    for word in ("--margin", "--discount-rate", "per week", "clv", "mbgnbd"):
+        assert word in score
+
+
+# --- MBG/NBD, standard errors, summaries ---------------------------------------------------------
+
+
+def test_fit_mbgnbd_and_standard_errors(rumbo, cdnow_csv):
+    fit = fit_json(rumbo, cdnow_csv, "--model", "mbgnbd")
+    p, se = fit["parameters"], fit["standard_errors"]
+    # lifetimes' ModifiedBetaGeoFitter on the same sample: r 0.525, alpha 6.183, a 0.891, b 1.614.
+    assert (round(p["r"], 3), round(p["alpha"], 3), round(p["a"], 3), round(p["b"], 3)) == (0.525, 6.183, 0.891, 1.614)
+    assert fit["converged"] is True
+    for name in ("r", "alpha", "a", "b"):
+        assert math.isfinite(se[name]) and 0 < se[name] < p[name]
+
+
+@pytest.mark.parametrize("model, names", [("bgnbd", "r alpha a b"), ("pareto", "r alpha s beta"), ("gammagamma", "p q gamma")])
+def test_fit_prints_standard_errors(rumbo, cdnow_csv, model, names):
+    fit = fit_json(rumbo, cdnow_csv, "--model", model)
+    for name in names.split():
+        assert 0 < fit["standard_errors"][name] < fit["parameters"][name]
+    table = rumbo("fit", "--orders", cdnow_csv, *CALIBRATION, "--model", model).stdout
+    assert table.count("(SE ") == len(names.split())
+
+
+def test_fit_from_summaries_matches_fit_from_orders(rumbo, cdnow_csv, tmp_path):
+    """--summaries reads frequency,recency,T per customer (how the benchmark feeds a million)."""
+    rows = score_rows(rumbo, cdnow_csv, "--model", "bgnbd")
+    path = tmp_path / "summaries.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["customer_id", "frequency", "recency", "T"])
+        for r in rows:
+            # Full precision from the day counts: recency and age are whole days / 7.
+            writer.writerow([r["customer_id"], r["frequency"], round(float(r["recency"]) * 7) / 7, round(float(r["age"]) * 7) / 7])
+    for model in ("bgnbd", "pareto", "mbgnbd"):
+        from_summaries = json.loads(rumbo("fit", "--summaries", path, "--model", model, "--format", "json").stdout)
+        from_orders = fit_json(rumbo, cdnow_csv, "--model", model)
+        for name, value in from_orders["parameters"].items():
+            assert from_summaries["parameters"][name] == pytest.approx(value, rel=1e-6)
+        assert from_summaries["customers"] == 2357 and from_summaries["grouping_seconds"] >= 0
+
+
+@pytest.mark.parametrize(
+    "text, where, reason",
+    [
+        ("frequency,recency,T\n1,2,3\n-1,0,3\n", "line 3, column 1 (frequency)", "not a non-negative number"),
+        ("frequency,recency,T\n1.5,2,3\n", "line 2, column 1 (frequency)", "whole number"),
+        ("frequency,recency,T\n1,abc,3\n", "line 2, column 2 (recency)", "not a non-negative number"),
+        ("frequency,recency,T\n2,5,3\n", "line 2", "0 ≤ t_x ≤ T"),
+        ("frequency,T\n1,3\n", "line 1", "frequency, recency and T"),
+        ("frequency,recency,T\n", "line 2", "no customers"),
+    ],
+)
+def test_bad_summaries_name_line_column_and_reason(rumbo, tmp_path, text, where, reason):
+    path = write(tmp_path, text, "summaries.csv")
+    err = rumbo("fit", "--summaries", path, ok=False).stderr
+    assert f"{path}, {where}" in err and reason in err, err
+
+
+def test_fit_needs_exactly_one_input(rumbo, cdnow_csv, tmp_path):
+    assert "--orders" in rumbo("fit", ok=False).stderr
+    summaries = write(tmp_path, "frequency,recency,T\n1,2,3\n", "s.csv")
+    assert "not both" in rumbo("fit", "--orders", cdnow_csv, "--summaries", summaries, ok=False).stderr
+    assert "--orders" in rumbo("fit", "--summaries", summaries, "--model", "gammagamma", ok=False).stderr
+
+
+# --- holdout ------------------------------------------------------------------------------------
+
+HOLDOUT = ["--calibration-end", "1997-09-30", "--holdout-end", "1998-06-30"]
+
+
+def test_holdout_compares_the_models_with_what_happened(rumbo, cdnow_csv):
+    result = json.loads(rumbo("holdout", "--orders", cdnow_csv, *HOLDOUT, "--format", "json").stdout)
+    assert result["customers"] == 2357 and result["holdout_length"] == 39 and result["time_unit"] == "week"
+    # 1,882 repeat purchase occasions in weeks 40–78 (counted from the data in this test too).
+    orders = cdnow_orders()
+    first = {}
+    for customer, day, _ in sorted(orders, key=lambda o: o[1]):
+        first.setdefault(customer, day)
+    occasions = {(c, d) for c, d, _ in orders if "1997-10-01" <= d <= "1998-06-30" and d > first[c]}
+    assert result["actual_holdout_purchases"] == len(occasions) == 1882
+    assert [m["model"] for m in result["models"]] == ["BG/NBD", "Pareto/NBD", "MBG/NBD"]
+    for m in result["models"]:
+        assert abs(m["predicted_holdout_purchases"] - 1882) < 0.2 * 1882
+        assert abs(m["aggregate_holdout_forecast"] - 1882) < 0.2 * 1882
+        bins = m["by_frequency"]
+        assert [b["frequency"] for b in bins] == list(range(8)) and bins[-1]["includes_higher"]
+        assert sum(b["customers"] for b in bins) == 2357
+        tracking = m["tracking"]
+        assert len(tracking) == 78 and tracking[38]["end"] == "1997-09-30" and not tracking[38]["in_holdout"]
+        assert tracking[-1]["actual_cumulative"] == 2457 + 1882
+        assert abs(tracking[-1]["expected_cumulative"] - 4339) < 0.1 * 4339
+
+
+def test_holdout_table_and_csv(rumbo, cdnow_csv):
+    table = rumbo("holdout", "--orders", cdnow_csv, *HOLDOUT, "--model", "bgnbd").stdout
+    for word in ("39 weeks", "2357 customers", "1882", "BG/NBD", "7+", "Cumulative repeat purchases", "1998-06-30"):
+        assert word in table
+    assert "Pareto/NBD" not in table
+    out = rumbo("holdout", "--orders", cdnow_csv, *HOLDOUT, "--model", "pareto", "--model", "mbgnbd", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["week", "ends", "actual", "Pareto/NBD", "MBG/NBD"]
+    assert len(rows) == 78 and rows[-1]["actual"] == "4339"
+    assert text_is_never_nan(out)
+
+
+def test_holdout_bad_periods(rumbo, cdnow_csv, tmp_path):
+    assert "--calibration-end" in rumbo("holdout", "--orders", cdnow_csv, ok=False).stderr
+    err = rumbo("holdout", "--orders", cdnow_csv, "--calibration-end", "1998-07-01", ok=False).stderr
+    assert "not after the calibration end" in err
+    err = rumbo("holdout", "--orders", cdnow_csv, "--calibration-end", "1997-09-30", "--holdout-end", "1997-09-01", ok=False).stderr
+    assert "not after the calibration end" in err
+    err = rumbo("holdout", "--orders", write(tmp_path, GOOD + "C,2024-13-01,5\n"), "--calibration-end", "2024-01-31", ok=False).stderr
+    assert "line 5" in err and "not a date" in err
