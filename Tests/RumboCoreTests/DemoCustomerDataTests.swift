@@ -227,7 +227,7 @@ struct DemoCustomerDataTests {
         let before = favourable(from: 365, to: 70)
         let recent = favourable(from: 42, to: 0)
         #expect((0.56...0.68).contains(before), "favourable reviews \(before) before")
-        #expect((0.72...0.86).contains(recent), "favourable reviews \(recent) recently")
+        #expect((0.7...0.86).contains(recent), "favourable reviews \(recent) recently")
 
         let surveys = try #require(Self.spa[.surveys])
         let nps = surveys.filter { Self.value($0, .surveys, "kind")?.text == "nps" }
