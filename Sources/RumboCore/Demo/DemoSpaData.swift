@@ -144,7 +144,10 @@ extension Demo {
 
             var appointments = RowCollector(
                 .appointments,
-                columns: ["customer_id", "service", "team", "requested_at", "confirmed_at", "scheduled_start", "actual_start", "status", "cancelled_at"])
+                columns: [
+                    "customer_id", "service", "team", "requested_at", "confirmed_at", "scheduled_start", "actual_start", "status",
+                    "cancelled_at",
+                ])
             var orders = RowCollector(.orders, columns: ["customer_id", "placed_at", "amount", "service"])
             var surveys = RowCollector(.surveys, columns: ["customer_id", "kind", "score", "touchpoint", "sent_at", "answered_at", "comment"])
             var reviews = RowCollector(.reviews, columns: ["customer_id", "rating", "positive", "platform", "service", "reviewed_at", "comment"])
@@ -319,7 +322,9 @@ extension Demo {
                     let visitDay = choose(around: intentDay, favourite: customer.favouriteWeekday, using: &random)
                     scheduled = Demo.localStart(ofDay: visitDay) + slot(day: visitDay, customer: customer, minutes: minutes, using: &random)
                     channel = random.chance(0.25) ? .phone : .online
-                    requested = Demo.localStart(ofDay: visitDay - leadDays(using: &random)) + requestSecond(online: channel == .online, using: &random)
+                    requested =
+                        Demo.localStart(ofDay: visitDay - leadDays(using: &random))
+                        + requestSecond(online: channel == .online, using: &random)
                     if requested > scheduled - 45 * 60 { requested = scheduled - random.uniform(50, 240) * 60 }
                 }
                 bookedAt = nil
@@ -420,7 +425,8 @@ extension Demo {
                 var contacted = false
                 if Self.services[service].aftercare {
                     let startOfCalls = Self.services[service].name == "facial" ? facialFollowUpStart : therapyFollowUpStart
-                    let callChance = 0.14 + (Self.services[service].name == "facial" ? 0.72 : 0.64) * Demo.ramp(end, from: startOfCalls, over: 21 * day)
+                    let callChance =
+                        0.14 + (Self.services[service].name == "facial" ? 0.72 : 0.64) * Demo.ramp(end, from: startOfCalls, over: 21 * day)
                     if random.chance(callChance) {
                         let at = workingTime(end + random.uniform(20, 70) * 3600, opens: 10, closes: 19.5, using: &random)
                         let reached = random.chance(0.84)
@@ -514,7 +520,10 @@ extension Demo {
                     let reached = random.chance(0.7)
                     events.add(
                         at: call,
-                        [customerID, .text("contact"), .text("llamada de reactivación"), clock.timestamp(call), .text(reached ? "success" : "failure")])
+                        [
+                            customerID, .text("contact"), .text("llamada de reactivación"), clock.timestamp(call),
+                            .text(reached ? "success" : "failure"),
+                        ])
                     guard reached, random.chance(0.45) else { return }
                     wonBack = true
                     dropout = customer.habit == .occasional ? 0.06 : 0.025
@@ -791,11 +800,23 @@ extension Demo {
         ]
         /// Praise per service, in the order of `services`.
         static let praise: [[String]] = [
-            ["Excelente masaje, muy puntuales.", "Salí nueva. La terapeuta tiene unas manos estupendas.", "El mejor masaje que me han dado en años."],
-            ["El facial me dejó la piel increíble.", "Muy profesionales, el ambiente muy relajante.", "Tratamiento facial muy completo y bien explicado."],
-            ["El circuito de piscinas es una maravilla, volveré pronto.", "Las piscinas a la temperatura perfecta y todo muy limpio.", "Una tarde de circuito para desconectar de todo."],
+            [
+                "Excelente masaje, muy puntuales.", "Salí nueva. La terapeuta tiene unas manos estupendas.",
+                "El mejor masaje que me han dado en años.",
+            ],
+            [
+                "El facial me dejó la piel increíble.", "Muy profesionales, el ambiente muy relajante.",
+                "Tratamiento facial muy completo y bien explicado.",
+            ],
+            [
+                "El circuito de piscinas es una maravilla, volveré pronto.", "Las piscinas a la temperatura perfecta y todo muy limpio.",
+                "Una tarde de circuito para desconectar de todo.",
+            ],
             ["La sauna limpia y a buena temperatura.", "Sauna y ducha de contraste, justo lo que necesitaba.", "Todo muy limpio y tranquilo."],
-            ["La terapia me ha quitado el dolor de espalda, gracias.", "Se nota que saben lo que hacen, muy recomendable.", "Después de la terapia me muevo mucho mejor."],
+            [
+                "La terapia me ha quitado el dolor de espalda, gracias.", "Se nota que saben lo que hacen, muy recomendable.",
+                "Después de la terapia me muevo mucho mejor.",
+            ],
         ]
         static let angryReviews = [
             "No vuelvo. Ni confirman las citas ni empiezan a su hora.",
