@@ -462,7 +462,10 @@ extension Demo {
             }
             surveys.add(
                 at: sent,
-                [.text(id), .text("csat"), score.map(FieldValue.integer), .text("onboarding"), clock.timestamp(sent), clock.timestamp(answered), comment])
+                [
+                    .text(id), .text("csat"), score.map(FieldValue.integer), .text("onboarding"), clock.timestamp(sent),
+                    clock.timestamp(answered), comment,
+                ])
         }
 
         /// A few product features used each month while the account is active; automations catch on.
@@ -511,7 +514,8 @@ extension Demo {
                         let value: Int64 =
                             roll < promoter
                             ? (random.chance(0.55) ? 10 : 9)
-                            : roll < promoter + 0.3 ? (random.chance(0.45) ? 7 : 8) : [6, 5, 4, 3, 2, 1, 0][random.pick([0.3, 0.25, 0.15, 0.1, 0.08, 0.06, 0.06])]
+                            : roll < promoter + 0.3
+                                ? (random.chance(0.45) ? 7 : 8) : 6 - Int64(random.pick(Self.detractorScoreWeights))
                         score = value
                         if random.chance(0.4) {
                             comment = .text(
@@ -521,11 +525,17 @@ extension Demo {
                 }
                 surveys.add(
                     at: at,
-                    [.text(id), .text("nps"), score.map(FieldValue.integer), .text("relationship"), clock.timestamp(at), clock.timestamp(answered), comment])
+                    [
+                        .text(id), .text("nps"), score.map(FieldValue.integer), .text("relationship"), clock.timestamp(at),
+                        clock.timestamp(answered), comment,
+                    ])
             }
         }
 
         // MARK: Words
+
+        /// How often a detractor answers 6, 5, 4, … 0.
+        static let detractorScoreWeights = [0.3, 0.25, 0.15, 0.1, 0.08, 0.06, 0.06]
 
         static func csat(_ quality: Double) -> Int64 {
             quality < -1.3 ? 1 : quality < -0.6 ? 2 : quality < 0.0 ? 3 : quality < 1.0 ? 4 : 5

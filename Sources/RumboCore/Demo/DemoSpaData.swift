@@ -7,7 +7,8 @@ extension Demo {
     ///
     /// Every customer is simulated on their own random stream, visit after visit, so their rows tell
     /// one consistent story: a customer whose confirmation took two days is the one who complains
-    /// about it, gives a low score and is more likely not to come back.
+    /// about it, gives a low score and is more likely not to come back. Only cancellations, no-shows
+    /// and favourable reviews are shared: they are counted out week by week (`WeeklyQuota`).
     struct SpaData {
         let today: LocalDate
         let seed: UInt64
@@ -75,7 +76,10 @@ extension Demo {
         /// January through December: quiet in August, busy before Christmas.
         static let monthWeights = [0.9, 1.0, 1.05, 1.0, 1.05, 0.95, 0.85, 0.75, 0.95, 1.05, 1.05, 1.15]
 
-        enum Habit { case vip, regular, occasional, once, dormant }
+        /// How a customer comes: vip every week or two, regular every two to six weeks, trial at a
+        /// regular's pace for a few visits before dropping off, occasional a few times a year, once,
+        /// or (dormant) no longer at all.
+        enum Habit { case vip, regular, trial, occasional, once, dormant }
         enum Channel { case inPerson, phone, online }
         enum Status { case completed, cancelled, noShow, scheduled }
 
@@ -92,8 +96,39 @@ extension Demo {
             var bands: [Double]
             /// How generous their scores are.
             var bias: Double
+            /// From 0 (always the shortest session) to 1 (always the longest): how much they spend.
+            var taste: Double
             var name: String
             var email: String
+        }
+
+        /// Turns probabilities into counts week by week: every appointment adds its probability to its
+        /// week's tally, and the one that takes the tally past a whole number gets the outcome. Each
+        /// week then has as many cancellations as its probabilities add up to, give or take one, so
+        /// a quarter's cancellation rate follows the story (17% fewer after the reminders) instead
+        /// of wandering by ±8% with chance; which appointments they are still depends on each one's
+        /// own probability and on the order of the customers.
+        struct WeeklyQuota {
+            private var owed: [Double]
+
+            init(weeks: Int, using random: inout SplitMix64) {
+                owed = []
+                for _ in 0..<weeks { owed.append(random.unit()) }
+            }
+
+            mutating func draw(_ probability: Double, week: Int) -> Bool {
+                guard owed.indices.contains(week) else { return false }
+                owed[week] += probability
+                guard owed[week] >= 1 else { return false }
+                owed[week] -= 1
+                return true
+            }
+        }
+
+        struct Fates {
+            var cancellations: WeeklyQuota
+            var noShows: WeeklyQuota
+            var favourableReviews: WeeklyQuota
         }
 
         /// What the other rows need to know about a customer after the simulation.
@@ -109,17 +144,26 @@ extension Demo {
 
             var appointments = RowCollector(
                 .appointments,
-                columns: ["customer_id", "service", "team", "requested_at", "confirmed_at", "scheduled_start", "actual_start", "status", "cancelled_at"])
+                columns: [
+                    "customer_id", "service", "team", "requested_at", "confirmed_at", "scheduled_start", "actual_start", "status",
+                    "cancelled_at",
+                ])
             var orders = RowCollector(.orders, columns: ["customer_id", "placed_at", "amount", "service"])
             var surveys = RowCollector(.surveys, columns: ["customer_id", "kind", "score", "touchpoint", "sent_at", "answered_at", "comment"])
             var reviews = RowCollector(.reviews, columns: ["customer_id", "rating", "positive", "platform", "service", "reviewed_at", "comment"])
             var events = RowCollector(.events, columns: ["customer_id", "kind", "name", "occurred_at", "outcome"])
 
             var tallies = [Tally](repeating: Tally(), count: customers.count)
+            var phases = SplitMix64.stream(seed, stream, 2, 3)
+            let weeks = (lastBookableDay - firstDay) / 7 + 1
+            var fates = Fates(
+                cancellations: WeeklyQuota(weeks: weeks, using: &phases), noShows: WeeklyQuota(weeks: weeks, using: &phases),
+                favourableReviews: WeeklyQuota(weeks: weeks, using: &phases))
             for index in customers.indices {
                 var random = SplitMix64.stream(seed, stream, 2, 1, UInt64(index))
                 simulate(
-                    customers[index], id: ids[index], tally: &tallies[index], using: &random, appointments: &appointments,
+                    customers[index], id: ids[index], tally: &tallies[index], fates: &fates, using: &random,
+                    appointments: &appointments,
                     orders: &orders, surveys: &surveys, reviews: &reviews, events: &events)
             }
             addVouchers(customers: customers, ids: ids, orders: &orders)
@@ -147,14 +191,14 @@ extension Demo {
 
         // MARK: Customers
 
-        /// About 1,200 customers: some 690 who already came before the year began and some 510 who
+        /// About 1,240 customers: some 700 who already came before the year began and some 540 who
         /// arrive during it, sorted by when they became customers.
         private func makeCustomers() -> [Customer] {
             var random = SplitMix64.stream(seed, stream, 2, 0)
             var customers: [Customer] = []
             var emails = Set<String>()
-            let existing = 690
-            let arriving = 510
+            let existing = 700
+            let arriving = 540
 
             // Arrival days of the new customers, busier in December and at weekends.
             var dayWeights: [Double] = []
@@ -184,8 +228,8 @@ extension Demo {
                 }
                 let habit: Habit =
                     isNew
-                    ? [Habit.vip, .regular, .occasional, .once][random.pick([0.03, 0.38, 0.36, 0.23])]
-                    : [Habit.vip, .regular, .occasional, .dormant][random.pick([0.1, 0.56, 0.26, 0.08])]
+                    ? [Habit.vip, .regular, .trial, .occasional, .once][random.pick([0.03, 0.36, 0.15, 0.28, 0.18])]
+                    : [Habit.vip, .regular, .trial, .occasional, .dormant][random.pick([0.1, 0.58, 0.06, 0.22, 0.04])]
                 let interval: Double
                 let dropout: Double
                 switch habit {
@@ -195,9 +239,12 @@ extension Demo {
                 case .regular:
                     interval = random.uniform(11, 38)
                     dropout = random.uniform(0.002, 0.015)
+                case .trial:
+                    interval = random.uniform(14, 45)
+                    dropout = random.uniform(0.25, 0.6)
                 case .occasional:
                     interval = random.uniform(50, 140)
-                    dropout = random.uniform(0.02, 0.07)
+                    dropout = random.uniform(0.03, 0.15)
                 case .once, .dormant:
                     interval = 365
                     dropout = 1
@@ -218,6 +265,7 @@ extension Demo {
                         created: created, joinedInWindow: isNew, habit: habit, interval: interval, dropout: dropout,
                         favouriteService: random.pick(Self.serviceShares), favouriteWeekday: random.below(7),
                         bands: [morning, afternoon, evening], bias: 0.45 * random.normal(),
+                        taste: habit == .vip ? random.uniform(0.5, 1) : random.unit(),
                         name: "\(first) \(surname) \(second)", email: email + "@" + domain))
             }
             customers.sort { $0.created < $1.created }
@@ -241,7 +289,7 @@ extension Demo {
         // MARK: One customer's year
 
         private func simulate(
-            _ customer: Customer, id: String, tally: inout Tally, using random: inout SplitMix64,
+            _ customer: Customer, id: String, tally: inout Tally, fates: inout Fates, using random: inout SplitMix64,
             appointments: inout RowCollector, orders: inout RowCollector, surveys: inout RowCollector,
             reviews: inout RowCollector, events: inout RowCollector
         ) {
@@ -274,7 +322,9 @@ extension Demo {
                     let visitDay = choose(around: intentDay, favourite: customer.favouriteWeekday, using: &random)
                     scheduled = Demo.localStart(ofDay: visitDay) + slot(day: visitDay, customer: customer, minutes: minutes, using: &random)
                     channel = random.chance(0.25) ? .phone : .online
-                    requested = Demo.localStart(ofDay: visitDay - leadDays(using: &random)) + requestSecond(online: channel == .online, using: &random)
+                    requested =
+                        Demo.localStart(ofDay: visitDay - leadDays(using: &random))
+                        + requestSecond(online: channel == .online, using: &random)
                     if requested > scheduled - 45 * 60 { requested = scheduled - random.uniform(50, 240) * 60 }
                 }
                 bookedAt = nil
@@ -287,10 +337,14 @@ extension Demo {
                 // Cancelled, no-show, completed, or still to come.
                 let automation = Demo.ramp(scheduled, from: automationStart, over: 21 * day)
                 let inBadSemester = badSemester.contains(scheduled)
-                let cancelChance = 0.106 + (inBadSemester ? 0.01 : 0) - 0.012 * automation + (waitHours > 48 ? 0.035 : 0)
+                let cancelChance = 0.108 + (inBadSemester ? 0.005 : 0) - 0.022 * automation + (waitHours > 48 ? 0.025 : 0)
                 let noShowChance = 0.05 - 0.013 * automation
-                let roll = random.unit()
-                var status: Status = roll < cancelChance ? .cancelled : roll < cancelChance + noShowChance ? .noShow : .completed
+                let week = (Demo.localDay(scheduled) - firstDay) / 7
+                let jitter = random.uniform(0.5, 1.5)
+                var status: Status =
+                    fates.cancellations.draw(cancelChance * jitter, week: week)
+                    ? .cancelled
+                    : fates.noShows.draw(noShowChance / (1 - cancelChance) * jitter, week: week) ? .noShow : .completed
                 var cancelled: Double?
                 if status == .cancelled {
                     let late = random.chance(0.33 - 0.09 * automation)
@@ -352,7 +406,10 @@ extension Demo {
                 let start = actualStart ?? scheduled
                 let end = start + minutes * 60
                 let paid = end + random.uniform(3, 12) * 60
-                var amount = random.element(Self.services[service].prices)
+                let prices = Self.services[service].prices
+                var amount =
+                    random.chance(0.75)
+                    ? prices[min(Int(customer.taste * Double(prices.count)), prices.count - 1)] : random.element(prices)
                 if customer.habit == .vip && random.chance(0.3) { amount *= 0.9 }
                 orders.add(at: paid, [customerID, clock.timestamp(paid), Demo.cents(amount), .text(Self.services[service].name)])
                 tally.completed += 1
@@ -368,7 +425,8 @@ extension Demo {
                 var contacted = false
                 if Self.services[service].aftercare {
                     let startOfCalls = Self.services[service].name == "facial" ? facialFollowUpStart : therapyFollowUpStart
-                    let callChance = 0.14 + (Self.services[service].name == "facial" ? 0.72 : 0.64) * Demo.ramp(end, from: startOfCalls, over: 21 * day)
+                    let callChance =
+                        0.14 + (Self.services[service].name == "facial" ? 0.72 : 0.64) * Demo.ramp(end, from: startOfCalls, over: 21 * day)
                     if random.chance(callChance) {
                         let at = workingTime(end + random.uniform(20, 70) * 3600, opens: 10, closes: 19.5, using: &random)
                         let reached = random.chance(0.84)
@@ -385,10 +443,10 @@ extension Demo {
                 }
 
                 let protocolInPlace = Demo.ramp(start, from: protocolStart, over: 28 * day)
-                var quality = customer.bias + 0.78 + 0.3 * protocolInPlace + 0.85 * random.normal()
+                var quality = customer.bias + 0.8 + 0.15 * protocolInPlace + 0.85 * random.normal()
                 quality -= waitHours > 40 ? 1.0 : waitHours > 24 ? 0.45 : 0
                 quality -= lateMinutes > 10 ? 0.9 : lateMinutes > 5 ? 0.4 : 0
-                if Self.services[service].aftercare { quality += contacted ? 0.35 : -0.3 }
+                if Self.services[service].aftercare { quality += contacted ? 0.25 : -0.2 }
                 let experience = Experience(
                     service: service, waitHours: waitHours, lateMinutes: lateMinutes, contacted: contacted,
                     aftercare: Self.services[service].aftercare, protocolInPlace: protocolInPlace > 0.5, quality: quality)
@@ -410,7 +468,7 @@ extension Demo {
                     if answered != nil {
                         let score = Self.csat(quality)
                         csat = score
-                        nps = Int64(min(max((7.7 + 1.5 * quality + 0.7 * random.normal()).rounded(), 0), 10))
+                        nps = Int64(min(max((7.65 + 1.0 * quality + 0.9 * random.normal()).rounded(), 0), 10))
                         let commentChance: Double = score <= 2 ? 0.75 : score == 3 ? 0.5 : score == 4 ? 0.32 : 0.45
                         if random.chance(commentChance) { comment = .text(surveyComment(score, experience, using: &random)) }
                     }
@@ -428,10 +486,12 @@ extension Demo {
                         ])
                 }
 
-                if random.chance(0.1 + (contacted && quality > 0.5 ? 0.08 : 0)) {
+                if random.chance(0.16 + (contacted && quality > 0.5 ? 0.15 : 0)) {
                     let at = end + max(30 * 60, random.logNormal(median: 18 * 3600, sigma: 1.0))
                     if at < now {
-                        let rating = Self.rating(quality + 0.45 * random.normal() + 0.2)
+                        // Favourable (4 or 5) with the chance the experience gives, counted out weekly.
+                        let favourable = fates.favourableReviews.draw(Self.favourableChance(quality), week: (Demo.localDay(at) - firstDay) / 7)
+                        let rating = Self.rating(quality + 0.45 * random.normal() + 0.2, favourable: favourable)
                         let platform = ["google", "tripadvisor", "treatwell"][random.pick([0.68, 0.2, 0.12])]
                         let comment: FieldValue? = random.chance(0.82) ? .text(reviewComment(rating, experience, using: &random)) : nil
                         reviews.add(
@@ -460,7 +520,10 @@ extension Demo {
                     let reached = random.chance(0.7)
                     events.add(
                         at: call,
-                        [customerID, .text("contact"), .text("llamada de reactivación"), clock.timestamp(call), .text(reached ? "success" : "failure")])
+                        [
+                            customerID, .text("contact"), .text("llamada de reactivación"), clock.timestamp(call),
+                            .text(reached ? "success" : "failure"),
+                        ])
                     guard reached, random.chance(0.45) else { return }
                     wonBack = true
                     dropout = customer.habit == .occasional ? 0.06 : 0.025
@@ -653,8 +716,14 @@ extension Demo {
             quality < -2.0 ? 1 : quality < -1.15 ? 2 : quality < -0.4 ? 3 : quality < 0.85 ? 4 : 5
         }
 
-        static func rating(_ quality: Double) -> Int64 {
-            quality < -1.3 ? 1 : quality < -0.6 ? 2 : quality < 0.05 ? 3 : quality < 0.9 ? 4 : 5
+        /// The chance that a review after a visit of this quality gives 4 or 5 stars: about the chance
+        /// that `quality + 0.2`, blurred by a normal of 0.45, reaches 0.05 (a logistic stand-in).
+        static func favourableChance(_ quality: Double) -> Double {
+            1 / (1 + exp(-1.7 * (quality + 0.15) / 0.45))
+        }
+
+        static func rating(_ quality: Double, favourable: Bool) -> Int64 {
+            favourable ? (quality < 0.9 ? 4 : 5) : (quality < -1.3 ? 1 : quality < -0.6 ? 2 : 3)
         }
 
         private func surveyComment(_ score: Int64, _ experience: Experience, using random: inout SplitMix64) -> String {
@@ -731,11 +800,23 @@ extension Demo {
         ]
         /// Praise per service, in the order of `services`.
         static let praise: [[String]] = [
-            ["Excelente masaje, muy puntuales.", "Salí nueva. La terapeuta tiene unas manos estupendas.", "El mejor masaje que me han dado en años."],
-            ["El facial me dejó la piel increíble.", "Muy profesionales, el ambiente muy relajante.", "Tratamiento facial muy completo y bien explicado."],
-            ["El circuito de piscinas es una maravilla, volveré pronto.", "Las piscinas a la temperatura perfecta y todo muy limpio.", "Una tarde de circuito para desconectar de todo."],
+            [
+                "Excelente masaje, muy puntuales.", "Salí nueva. La terapeuta tiene unas manos estupendas.",
+                "El mejor masaje que me han dado en años.",
+            ],
+            [
+                "El facial me dejó la piel increíble.", "Muy profesionales, el ambiente muy relajante.",
+                "Tratamiento facial muy completo y bien explicado.",
+            ],
+            [
+                "El circuito de piscinas es una maravilla, volveré pronto.", "Las piscinas a la temperatura perfecta y todo muy limpio.",
+                "Una tarde de circuito para desconectar de todo.",
+            ],
             ["La sauna limpia y a buena temperatura.", "Sauna y ducha de contraste, justo lo que necesitaba.", "Todo muy limpio y tranquilo."],
-            ["La terapia me ha quitado el dolor de espalda, gracias.", "Se nota que saben lo que hacen, muy recomendable.", "Después de la terapia me muevo mucho mejor."],
+            [
+                "La terapia me ha quitado el dolor de espalda, gracias.", "Se nota que saben lo que hacen, muy recomendable.",
+                "Después de la terapia me muevo mucho mejor.",
+            ],
         ]
         static let angryReviews = [
             "No vuelvo. Ni confirman las citas ni empiezan a su hora.",
