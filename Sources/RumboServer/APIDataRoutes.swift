@@ -30,7 +30,8 @@ struct APIDataRoutes: Sendable {
             let keyResult = try await store.fetch(KeyResult.self, id: try context.parameters.require("id"), in: organization.id)
             guard let binding = try await store.bindings(in: organization.id)[keyResult.id] else {
                 throw RumboError(
-                    .notFound, en: "The key result '\(keyResult.id)' is not bound to a metric.", es: "El resultado clave '\(keyResult.id)' no está vinculado a una métrica.")
+                    .notFound, en: "No metric is bound to the key result '\(keyResult.id)'; bind one with PUT.",
+                    es: "No hay ninguna métrica vinculada al resultado clave '\(keyResult.id)'; vincula una con PUT.")
             }
             return try APICoding.response(binding)
         }

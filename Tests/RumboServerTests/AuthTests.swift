@@ -33,7 +33,7 @@ struct SpaIDs {
     func fill(_ path: String) -> String {
         var result = path
         for (name, value) in [
-            ("{org}", "spa-el-encanto"), ("{secret}", "not-a-real-secret"), ("{file}", "rumbo.css"), ("{user}", "user_nope"),
+            ("{org}", "spa-el-encanto"), ("{secret}", "not-a-real-secret"), ("{file}", "rumbo.css"), ("{user}", "user_nope"), ("{kind}", "tickets"),
         ] {
             result = result.replacingOccurrences(of: name, with: value)
         }
@@ -198,7 +198,11 @@ struct AuthTests {
                         ).status
                         let denied: Set<HTTPResponse.Status>
                         let createsOrganization = route.path == "/api/v1/orgs" && isWrite
+                        // Pushing customer data is the ingest scope's one right; write tokens cannot.
+                        let imports = route.path.hasSuffix("/imports/{kind}")
                         switch who {
+                        case "ingest token" where imports: denied = []
+                        case "write token" where imports: denied = [.forbidden]
                         case _ where createsOrganization && who.hasSuffix("token") && who != "bad token": denied = [.forbidden]
                         case "anonymous", "bad token": denied = [.unauthorized]
                         case "outsider": denied = orgScoped ? [.notFound] : []
