@@ -69,6 +69,10 @@ public struct ImportOptions: Sendable {
     public var batchSize: Int
     /// In strict mode, how many problems to collect before giving up.
     public var maxErrors: Int
+    /// Bytes read from the source at a time (tests make it tiny to exercise chunk boundaries).
+    var chunkSize = 1 << 20
+    /// The longest record the reader buffers before deciding a quote was never closed.
+    var maxRecordBytes = 64 << 20
 
     public init(
         timeZone: TimeZone, format: ImportFormat = .auto, delimiter: CSVDelimiter? = nil, dateFormat: DateFormat? = nil,

@@ -79,7 +79,7 @@ public enum Ingest {
         case .data(let data, _):
             bytes = DataByteSource(data)
         }
-        let buffer = ChunkBuffer(source: bytes, name: name)
+        let buffer = ChunkBuffer(source: bytes, name: name, chunkSize: options.chunkSize, maxRecordBytes: options.maxRecordBytes)
         try skipByteOrderMark(buffer)
         var firstByte: UInt8? = nil
         while true {
@@ -332,7 +332,8 @@ final class ImportEngine<Scanner: RecordScanner> {
             var batch: [DataRow] = []
             batch.reserveCapacity(batchSize)
             try fill(&batch, limit: batchSize)
-            if !batch.isEmpty { try await onBatch(batch) }
+            // After a strict failure nothing more is handed over, not even the rows before it in this batch.
+            if !batch.isEmpty, failures.isEmpty { try await onBatch(batch) }
             progress(self.progress(started: started))
         }
         try checkOutcome()
