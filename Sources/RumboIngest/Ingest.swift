@@ -120,7 +120,6 @@ public enum Ingest {
         let headerLine = scanner.line
         var header: [String] = []
         for k in 0..<scanner.fieldCount { header.append(scanner.fields[k].bytes.string) }
-        let plan: ColumnPlan
         if scanner.problem != nil {
             // A broken header (bad UTF-8, an open quote): describe it as a record problem.
             let placeholder = ColumnPlan(
@@ -129,7 +128,7 @@ public enum Ingest {
             _ = validator.validate(scanner)
             throw ImportFailure(issues: validator.issues)
         }
-        plan = try ColumnPlan.csv(header: header, layout: layout, options: options, file: name, line: headerLine)
+        let plan = try ColumnPlan.csv(header: header, layout: layout, options: options, file: name, line: headerLine)
         let validator = RowValidator(layout: layout, file: name, plan: plan, options: options)
         return .csv(ImportEngine(scanner: scanner, validator: validator, format: .csv, delimiter: CSVDelimiter(rawValue: scanner.delimiter)))
     }

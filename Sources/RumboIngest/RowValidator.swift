@@ -21,21 +21,21 @@ final class RowValidator {
     private let kindName: String
     static let maxIDLength = 200
 
+    /// 16 plain bytes, so the per-row loop copies no references and little memory.
     private struct CompiledField {
         enum Kind: UInt8 { case text, choice, integer, decimal, timestamp, boolean }
         var kind: Kind
         var required: Bool
         /// Index in `layout.fields` / `DataRow.values`.
-        var index: Int
-        var slot: Int
-        /// Index in `plan.fields`, for messages.
-        var plan: Int
-        var choice: Int = 0
-        /// For text fields: which of `texts`' caches to use.
-        var textCache: Int = 0
-        var integerRange: ClosedRange<Int64> = 0...0
-        var decimalRange: ClosedRange<Double> = 0...0
+        var index: Int32
+        var slot: Int32
+        /// For text fields, which of `texts`' caches to use; for choices, which matcher.
+        var aux: Int32 = 0
     }
+
+    /// Per compiled field (same positions), the ranges of numeric fields.
+    private let integerRanges: UnsafeMutablePointer<ClosedRange<Int64>>
+    private let decimalRanges: UnsafeMutablePointer<ClosedRange<Double>>
 
     init(layout: DataLayout, file: String, plan: ColumnPlan, options: ImportOptions) {
         self.layout = layout
@@ -46,35 +46,44 @@ final class RowValidator {
         fieldCount = layout.fields.count
         kindName = layout.kind.rawValue
         var choices: [ChoiceMatcher] = []
-        var textCaches = 0
-        compiled = .allocate(capacity: plan.fields.count)
+        var textCaches: Int32 = 0
+        let count = plan.fields.count
+        compiled = .allocate(capacity: count)
+        integerRanges = .allocate(capacity: max(count, 1))
+        integerRanges.initialize(repeating: 0...0, count: max(count, 1))
+        decimalRanges = .allocate(capacity: max(count, 1))
+        decimalRanges.initialize(repeating: 0...0, count: max(count, 1))
         for (k, field) in plan.fields.enumerated() {
-            var c = CompiledField(kind: .text, required: field.spec.required, index: field.index, slot: field.slot, plan: k)
+            var c = CompiledField(kind: .text, required: field.spec.required, index: Int32(field.index), slot: Int32(field.slot))
             switch field.spec.type {
             case .text:
                 c.kind = .text
-                c.textCache = textCaches
+                c.aux = textCaches
                 textCaches += 1
             case .choice(let words):
                 c.kind = .choice
-                c.choice = choices.count
+                c.aux = Int32(choices.count)
                 choices.append(ChoiceMatcher(words))
             case .integer(let range):
                 c.kind = .integer
-                c.integerRange = range
+                integerRanges[k] = range
             case .decimal(let range):
                 c.kind = .decimal
-                c.decimalRange = range
+                decimalRanges[k] = range
             case .timestamp: c.kind = .timestamp
             case .boolean: c.kind = .boolean
             }
             (compiled.baseAddress! + k).initialize(to: c)
         }
         self.choices = choices
-        texts = TextCache(columns: textCaches)
+        texts = TextCache(columns: Int(textCaches))
     }
 
-    deinit { compiled.deallocate() }
+    deinit {
+        compiled.deallocate()
+        integerRanges.deallocate()
+        decimalRanges.deallocate()
+    }
 
     /// The scanner's current record as a row, or nil with `issues` saying why not.
     @inline(__always)
@@ -131,24 +140,34 @@ final class RowValidator {
                     (base + k).initialize(to: nil)
                     continue
                 }
-                let field = compiled[next]
+                let position = next
+                let field = compiled[position]
                 next += 1
-                let raw = record[field.slot]
+                let raw = record[Int(field.slot)]
                 let bytes = raw.kind == .absent ? raw.bytes : raw.bytes.trimmed()
                 if bytes.count == 0 {
                     (base + k).initialize(to: nil)
                     if field.required {
                         fieldsValid = false
-                        reportMissing(field.plan, line: line)
+                        reportMissing(position, line: line)
                     }
                     continue
                 }
                 do throws(Reason) {
-                    (base + k).initialize(to: try parse(bytes, field))
+                    let value: FieldValue =
+                        switch field.kind {
+                        case .text: .text(texts.string(bytes, cache: Int(field.aux)))
+                        case .timestamp: .timestamp(try timestamps.parse(bytes))
+                        case .integer: .integer(try NumberParser.integer(bytes, in: integerRanges[position]))
+                        case .decimal: .decimal(try NumberParser.decimal(bytes, in: decimalRanges[position]))
+                        case .boolean: .boolean(try BooleanParser.parse(bytes))
+                        case .choice: .text(try choices[Int(field.aux)].match(bytes))
+                        }
+                    (base + k).initialize(to: value)
                 } catch {
                     (base + k).initialize(to: nil)
                     fieldsValid = false
-                    reportInvalid(field.plan, bytes, error, line: line)
+                    reportInvalid(position, bytes, error, line: line)
                 }
             }
             initialized = fieldCount
@@ -172,18 +191,6 @@ final class RowValidator {
             row = nil
         }
         return row
-    }
-
-    @inline(__always)
-    private func parse(_ bytes: Bytes, _ field: CompiledField) throws(Reason) -> FieldValue {
-        switch field.kind {
-        case .text: .text(texts.string(bytes, cache: field.textCache))
-        case .timestamp: .timestamp(try timestamps.parse(bytes))
-        case .integer: .integer(try NumberParser.integer(bytes, in: field.integerRange))
-        case .decimal: .decimal(try NumberParser.decimal(bytes, in: field.decimalRange))
-        case .boolean: .boolean(try BooleanParser.parse(bytes))
-        case .choice: .text(try choices[field.choice].match(bytes))
-        }
     }
 
     private func reportMissing(_ index: Int, line: Int) {

@@ -277,6 +277,20 @@ final class TimestampParser {
         return d < 10 ? Int(d) : nil
     }
 
+    /// Whether every byte of `word` selected by `mask` (0xFF bytes) is an ASCII digit.
+    @inline(__always)
+    private static func areDigits(_ word: UInt64, _ mask: UInt64) -> Bool {
+        let selected = word & mask
+        let high = mask & 0xF0F0_F0F0_F0F0_F0F0
+        let zeros = mask & 0x3030_3030_3030_3030
+        // 0x30…0x39 have high nibble 3, and stay there when 6 is added (0x3A…0x3F do not).
+        return selected & high == zeros && (selected &+ (mask & 0x0606_0606_0606_0606)) & high == zeros
+    }
+
+    /// The digit in byte `index` of a word checked by `areDigits`.
+    @inline(__always)
+    private static func digit(_ word: UInt64, _ index: Int) -> Int { Int(truncatingIfNeeded: (word >> (index * 8)) & 0x0F) }
+
     @inline(__always)
     private static func twoDigits(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
         let d0 = b[i] &- 0x30
@@ -288,15 +302,25 @@ final class TimestampParser {
     /// followed by `Z`, `+01:00`, `+0100` or `+01` (a space before it is allowed).
     private func parseISO(_ b: UnsafeBufferPointer<UInt8>) throws(Reason) -> Int64 {
         let n = b.count
-        guard n >= 10, b[4] == 0x2D, b[7] == 0x2D, let y0 = Self.twoDigits(b, 0), let y1 = Self.twoDigits(b, 2),
-            let month = Self.twoDigits(b, 5), let day = Self.twoDigits(b, 8)
+        guard n >= 10 else { throw notATimestamp() }
+        // `yyyy-MM-` as one little-endian word: digits in bytes 0–3 and 5–6, dashes in 4 and 7.
+        let raw = UnsafeRawPointer(b.baseAddress!)
+        let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        guard Self.areDigits(head, 0x00FF_FF00_FFFF_FFFF), head & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000,
+            let day = Self.twoDigits(b, 8)
         else { throw notATimestamp() }
-        let year = y0 * 100 + y1
+        let year = Self.digit(head, 0) * 1000 + Self.digit(head, 1) * 100 + Self.digit(head, 2) * 10 + Self.digit(head, 3)
+        let month = Self.digit(head, 5) * 10 + Self.digit(head, 6)
         if n == 10 { return try civil(year, month, day, 0, 0, 0, 0, offset: nil) }
-        let separator = b[10]
-        guard separator == 0x54 || separator == 0x20 || separator == 0x74, n >= 16, b[13] == 0x3A,
-            let hour = Self.twoDigits(b, 11), let minute = Self.twoDigits(b, 14)
+        guard n >= 16 else { throw notATimestamp() }
+        // `dd?HH:mm`: digits in bytes 0–1, 3–4 and 6–7, the date/time separator in 2, a colon in 5.
+        let time = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let separator = UInt8(truncatingIfNeeded: time >> 16)
+        guard separator == 0x54 || separator == 0x20 || separator == 0x74, Self.areDigits(time, 0xFFFF_00FF_FF00_FFFF),
+            time & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000
         else { throw notATimestamp() }
+        let hour = Self.digit(time, 3) * 10 + Self.digit(time, 4)
+        let minute = Self.digit(time, 6) * 10 + Self.digit(time, 7)
         var i = 16
         var second = 0
         var millis = 0
