@@ -56,7 +56,7 @@ func loadDemo(into store: Store, asOf: LocalDate?) async throws {
         }
         // The demo's data runs up to the start of `today`; "now" is the end of that day, or the real now.
         let endOfToday = today.adding(days: 1).startOfDay(in: demo.organization.zone).addingTimeInterval(-1)
-        let loaded = try await store.loadDemo(demo, today: today, now: asOf == nil ? min(Date(), endOfToday) : endOfToday)
+        let loaded = try await store.loadDemo(demo, today: today, now: min(Date(), endOfToday))
         say(
             "Loaded demo '\(demo.organization.name)': \(demo.objectives.count) objectives, \(demo.keyResults.count) key results, "
                 + "\(demo.checkIns.count + loaded.automaticCheckIns) check-ins (\(loaded.automaticCheckIns) computed from \(loaded.rows) rows of customer data)."
