@@ -178,8 +178,8 @@ struct APIDataRoutes: Sendable {
         }
         var rolling: Int?
         if let text = query.get("rolling_days") {
-            guard let days = Int(String(text)) else {
-                throw RumboError(.malformed, field: "rolling_days", en: "rolling_days is a whole number.", es: "rolling_days es un número entero.")
+            guard let days = Int(String(text)), (1...366).contains(days) else {
+                throw RumboError(.malformed, field: "rolling_days", en: "rolling_days is a whole number of days, 1–366.", es: "rolling_days es un número entero de días, de 1 a 366.")
             }
             rolling = days
         }

@@ -3,6 +3,7 @@ rejected check-in. Written against the page contract (ids, classes and data-* at
 not against wording, so copy can change without breaking these tests."""
 
 from pytest import approx
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -16,13 +17,29 @@ def html_lang(driver):
     return driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
 
 
+def _gone(element):
+    """Like EC.staleness_of, but Chromium sometimes reports a node of the old page as an inspector
+    error ("does not belong to the document") instead of a stale reference: that means gone too."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def click_and_wait(driver, element):
     """Click something that loads a new page, and wait until it has."""
     # Centre it first so a sticky header or footer cannot swallow the click on a phone.
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
     wait = WebDriverWait(driver, 10)
-    wait.until(EC.staleness_of(element))
+    wait.until(_gone(element))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
