@@ -114,9 +114,7 @@ struct APIDataRoutes: Sendable {
         case .failure(let error): return try failure(error, request: request)
         }
         let rows = read.rows
-        let (outcome, _) = try await store.importRows(kind, source: source, into: organization, fileName: name, by: principal.actor) { write in
-            for start in stride(from: 0, to: rows.count, by: 5_000) { try await write(Array(rows[start..<min(start + 5_000, rows.count)])) }
-        }
+        let outcome = try await store.importRows(kind, rows: rows, source: source, into: organization, fileName: name, by: principal.actor)
         let refreshed = try await store.refreshAutomaticCheckIns(in: organization, now: api.configuration.clock())
         return try APICoding.response(
             ImportResponse(

@@ -98,9 +98,7 @@ struct DataRoutes: Sendable {
                 ], status: .unprocessableContent)
         }
         let rows = read.rows
-        let (outcome, _) = try await store.importRows(kind, source: source, into: organization, fileName: fileName, by: principal.actor) { write in
-            for start in stride(from: 0, to: rows.count, by: 5_000) { try await write(Array(rows[start..<min(start + 5_000, rows.count)])) }
-        }
+        let outcome = try await store.importRows(kind, rows: rows, source: source, into: organization, fileName: fileName, by: principal.actor)
         let refreshed = try await store.refreshAutomaticCheckIns(in: organization)
         let message = Strings.text("upload_done", language)
             .replacingOccurrences(of: "{rows}", with: page.format.integer(outcome.rowsWritten))

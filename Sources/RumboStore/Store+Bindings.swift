@@ -78,6 +78,8 @@ extension Store {
             let keyResult = try await fetch(KeyResult.self, id: binding.keyResultID, in: org)
             let objective = try await fetch(Objective.self, id: keyResult.objectiveID, in: org)
             let cycle = try await fetch(Cycle.self, id: objective.cycleID, in: org)
+            // A closed cycle's history is graded: new data never rewrites it.
+            guard cycle.status != .closed else { continue }
             let start = keyResult.start == KeyResult.unsetDate ? cycle.start : keyResult.start
             let due = keyResult.due == KeyResult.unsetDate ? cycle.end : keyResult.due
             let end = min(due, today)

@@ -69,9 +69,7 @@ extension Store {
         try await load(demo)
         var rows = 0
         for (kind, data) in Demo.customerData(for: demo.organization.slug, asOf: today).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            let (outcome, _) = try await importRows(kind, source: "demo", into: demo.organization, fileName: "demo", by: "demo", now: now) { write in
-                for start in stride(from: 0, to: data.count, by: 5_000) { try await write(Array(data[start..<min(start + 5_000, data.count)])) }
-            }
+            let outcome = try await importRows(kind, rows: data, source: "demo", into: demo.organization, fileName: "demo", by: "demo", now: now)
             rows += outcome.rowsWritten
         }
         let written = try await refreshAutomaticCheckIns(in: demo.organization, now: now)

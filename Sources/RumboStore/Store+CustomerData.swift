@@ -133,6 +133,16 @@ extension Store {
         }
     }
 
+    /// Imports rows already in memory (an HTTP body, an upload, the demo) in batches, all or nothing.
+    public func importRows(
+        _ kind: DataKind, rows: [DataRow], source: String, into organization: Organization, fileName: String, by actor: String = "system",
+        now: Date = Date()
+    ) async throws -> ImportOutcome {
+        try await importRows(kind, source: source, into: organization, fileName: fileName, by: actor, now: now) { write in
+            for start in stride(from: 0, to: rows.count, by: 5_000) { try await write(Array(rows[start..<min(start + 5_000, rows.count)])) }
+        }.outcome
+    }
+
     static func count(_ table: String, org: String, source: String? = nil, db: any SQLDatabase) async throws -> Int {
         var query = db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).where("org_id", .equal, org)
         if let source { query = query.where("source", .equal, source) }
