@@ -35,6 +35,8 @@ public enum MetricStatistic: Sendable, Hashable {
     case count
     /// A ratio of sums in percent (NRR, GRR); no interval.
     case ratioOfSums
+    /// A customer-base model estimate (``CustomerBaseMetrics``); no interval.
+    case modelEstimate
 }
 
 /// One metric of the catalog (DESIGN.md section 4): what it means, exactly.
@@ -125,6 +127,11 @@ public enum MetricCatalog {
             return ("A count; no interval.", "Un recuento; sin intervalo.")
         case .ratioOfSums:
             return ("In percent; no interval.", "En porcentaje; sin intervalo.")
+        case .modelEstimate:
+            return (
+                "A model estimate: Pareto/NBD (and Gamma-Gamma for spend) fitted by maximum likelihood, in weeks, on every order up to the query's last day or today, whichever is earlier; each window evaluates, with those parameters, the customers whose first order is on or before its last day, on their history up to that day. n = those customers. No interval; no value when the models cannot be fitted (too few customers or repeat buyers).",
+                "Una estimación de modelo: Pareto/NBD (y Gamma-Gamma para el gasto) ajustado por máxima verosimilitud, en semanas, con todos los pedidos hasta el último día de la consulta o hoy, lo que sea antes; cada ventana evalúa, con esos parámetros, a los clientes cuyo primer pedido es de su último día o anterior, con su historia hasta ese día. n = esos clientes. Sin intervalo; sin valor si los modelos no se pueden ajustar (pocos clientes o pocas recompras)."
+            )
         }
     }
 
@@ -330,6 +337,22 @@ public enum MetricCatalog {
             parameters: ["within_days": 30], statistic: .proportion,
             formulaEN: "Customers who purchased in the window and have an activity event of kind contact at most within_days (default 30) after one of those purchases (placed_at ≤ occurred_at ≤ placed_at + within_days) / customers who purchased in the window. Immature (provisional value) while the window's last purchase is younger than within_days at asOf.",
             formulaES: "Clientes que compraron en la ventana y tienen un evento de tipo contact como mucho within_days (30 por defecto) después de una de esas compras (placed_at ≤ occurred_at ≤ placed_at + within_days) / clientes que compraron en la ventana. Inmadura (valor provisional) mientras la última compra de la ventana tenga menos de within_days en asOf."),
+        make(
+            "active_customers", en: "Active customer base", es: "Base de clientes activos", unit: .percent, better: .higher,
+            kind: .orders, attribution: "placed_day", filters: ["segment"], minimumSample: 30, statistic: .modelEstimate,
+            formulaEN: "The mean probability that a customer is still active (P(alive), Pareto/NBD), over the customers who had ordered by the window's last day.",
+            formulaES: "La probabilidad media de que un cliente siga activo (P(vivo), Pareto/NBD) entre los clientes que habían comprado hasta el último día de la ventana."),
+        make(
+            "customers_at_risk", en: "Customers at risk", es: "Clientes en riesgo", unit: .percent, better: .lower, kind: .orders,
+            attribution: "placed_day", filters: ["segment"], minimumSample: 30, parameters: ["threshold": 0.5], statistic: .modelEstimate,
+            formulaEN: "Customers whose P(alive) (Pareto/NBD) at the window's last day is below threshold (default 0.5) / customers who had ordered by then.",
+            formulaES: "Clientes cuya P(vivo) (Pareto/NBD) en el último día de la ventana está por debajo de threshold (0,5 por defecto) / clientes que habían comprado hasta entonces."),
+        make(
+            "customer_value", en: "Expected value per customer", es: "Valor esperado por cliente", unit: .currency, better: .higher,
+            kind: .orders, attribution: "placed_day", filters: ["segment"], minimumSample: 30, parameters: ["horizon_weeks": 52],
+            statistic: .modelEstimate,
+            formulaEN: "The mean over customers of their expected spend in the next horizon_weeks (default 52) after the window's last day: Gamma-Gamma spend per purchase × Pareto/NBD expected purchases (undiscounted CLV at 100% margin).",
+            formulaES: "La media entre clientes de su gasto esperado en las horizon_weeks (52 por defecto) siguientes al último día de la ventana: gasto por compra de Gamma-Gamma × compras esperadas de Pareto/NBD (CLV sin descontar, con margen del 100 %)."),
         make(
             "churn_rate", en: "Customer churn (contractual)", es: "Tasa de bajas (contractual)", unit: .percent,
             better: .lower, kind: .subscriptions, attribution: "effective_day", filters: ["segment"], minimumSample: 10,

@@ -93,6 +93,13 @@ public struct MetricValue: Sendable, Hashable, Codable {
         return MetricValue(window: window, value: Double(count), n: n, low: nil, high: nil, status: .ok)
     }
 
+    /// A model estimate over `n` customers (no interval); nil when the model could not be fitted.
+    public static func estimate(_ window: MetricWindow, value: Double?, n: Int, minimumSample: Int) -> MetricValue {
+        if let gated = gate(window, n: n, minimumSample: minimumSample) { return gated }
+        guard let value, value.isFinite else { return MetricValue(window: window, value: nil, n: n, low: nil, high: nil, status: .noData) }
+        return MetricValue(window: window, value: value, n: n, low: nil, high: nil, status: .ok)
+    }
+
     /// 100 × numerator / denominator (NRR, GRR), no interval.
     public static func ratio(_ window: MetricWindow, numerator: Double, denominator: Double, n: Int, minimumSample: Int) -> MetricValue {
         if let gated = gate(window, n: n, minimumSample: minimumSample) { return gated }

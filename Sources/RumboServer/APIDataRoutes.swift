@@ -116,6 +116,9 @@ struct APIDataRoutes: Sendable {
         let rows = read.rows
         let outcome = try await store.importRows(kind, rows: rows, source: source, into: organization, fileName: name, by: principal.actor)
         let refreshed = try await store.refreshAutomaticCheckIns(in: organization, now: api.configuration.clock())
+        if kind == .orders || kind == .customers {
+            await RetentionRoutes.refreshAlerts(store: store, organization: organization, today: LocalDate(api.configuration.clock(), in: organization.zone))
+        }
         return try APICoding.response(
             ImportResponse(
                 kind: kind.rawValue, source: source, rowsRead: read.report.rowsRead, rowsWritten: outcome.rowsWritten, newRows: outcome.newRows,

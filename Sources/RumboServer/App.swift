@@ -55,6 +55,7 @@ public func buildRouter(store: Store, configuration: ServerConfiguration) async 
     let web = WebRoutes(store: store, templates: templates, configuration: configuration, access: access)
     web.register(on: router)
     DataRoutes(web: web).register(on: router)
+    RetentionRoutes(web: web).register(on: router)
     AccountRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
     let api = APIRoutes(store: store, configuration: configuration, access: access)
     api.register(on: router)

@@ -100,6 +100,9 @@ struct DataRoutes: Sendable {
         let rows = read.rows
         let outcome = try await store.importRows(kind, rows: rows, source: source, into: organization, fileName: fileName, by: principal.actor)
         let refreshed = try await store.refreshAutomaticCheckIns(in: organization)
+        if kind == .orders || kind == .customers {
+            await RetentionRoutes.refreshAlerts(store: store, organization: organization, today: web.today(organization))
+        }
         let message = Strings.text("upload_done", language)
             .replacingOccurrences(of: "{rows}", with: page.format.integer(outcome.rowsWritten))
             .replacingOccurrences(of: "{new}", with: page.format.integer(outcome.newRows))

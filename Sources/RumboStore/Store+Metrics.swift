@@ -13,7 +13,7 @@ extension Store {
         let plan = try MetricPlan(query)
         let org = organization.id
         return try await read { db in
-            try await MetricEvaluator(plan: plan, org: org, db: db).compute()
+            try await MetricEvaluator(plan: plan, org: org, db: db, asOfDay: LocalDate(query.asOf, in: organization.zone).dayNumber).compute()
         }
     }
 }
@@ -23,8 +23,8 @@ extension Store {
 /// Additive metrics (rates, NPS, counts, sums for means) are aggregated per local day in one
 /// query over the span of all windows — one index range scan on `(org_id, <day column>)` — and
 /// the days are summed into each window in Swift, which serves overlapping rolling windows too.
-/// Percentiles take the window's n from that daily pass, then one `ROW_NUMBER() OVER (ORDER BY …)`
-/// query per window fetches just the ranks needed (value and interval bounds). Per-customer
+/// Percentiles take the window's n from that daily pass, then one sorted `LIMIT … OFFSET …` query
+/// per window fetches just the ranks needed (value and interval bounds). Per-customer
 /// metrics (repurchase, follow-up, MRR snapshots) need one query per window.
 ///
 /// Column names come only from the catalog (filter keys are checked against the metric's
@@ -40,6 +40,8 @@ struct MetricEvaluator: Sendable {
     var table: String { definition.kind.layout.table }
     var scale: Double { definition.unit.milliseconds ?? 1 }
     var asOf: Int64 { plan.asOfMilliseconds }
+    /// `asOf`'s local day in the organization's time zone.
+    let asOfDay: Int
 
     func compute() async throws -> [MetricValue] {
         let layout = definition.kind.layout
@@ -136,6 +138,12 @@ struct MetricEvaluator: Sendable {
             return try await followup(within: ms("within_days", 86_400_000))
         case "churn_rate", "retention_rate", "nrr", "grr":
             return try await revenueRetention()
+        case "active_customers":
+            return try await customerBase(.activeShare)
+        case "customers_at_risk":
+            return try await customerBase(.atRiskShare(threshold: plan.parameter("threshold")))
+        case "customer_value":
+            return try await customerBase(.meanValue(horizonWeeks: plan.parameter("horizon_weeks")))
 
         case "lead_response_median", "lead_response_p90":
             return try await percentile(["m.first_contact_at IS NOT NULL"], value: "m.first_contact_at - m.created_at")
@@ -282,8 +290,9 @@ struct MetricEvaluator: Sendable {
     }
 
     /// The nearest-rank percentile of the integer `value` over rows meeting `conditions`, and the
-    /// order statistics of its interval: n from the daily pass, the three ranks from one
-    /// `ROW_NUMBER()` query per window.
+    /// order statistics of its interval: n from the daily pass, then per window one sorted query
+    /// that returns only the ranks from the interval's low to its high bound (`LIMIT … OFFSET …`
+    /// lets both engines keep a bounded top-N sort instead of numbering every row).
     func percentile(_ conditions: [SQLQueryString], value: SQLQueryString) async throws -> [MetricValue] {
         guard case .percentile(let p) = definition.statistic else { return [] }
         let days = try await daily(conditions, [])
@@ -295,17 +304,15 @@ struct MetricEvaluator: Sendable {
                 continue
             }
             let ranks = MetricStatistics.percentileRanks(p: p, n: n)
-            let wanted = Array(Set([ranks.value, ranks.low, ranks.high])).sorted()
+            let first = min(ranks.low, ranks.value)
+            let last = max(ranks.high, ranks.value)
             let sql: SQLQueryString =
-                "SELECT t.v AS v, t.rn AS rn FROM (SELECT " + value + " AS v, ROW_NUMBER() OVER (ORDER BY " + value + ") AS rn"
-                + source(conditions, from: w.start.dayNumber, to: w.end.dayNumber) + ") t WHERE t.rn IN (\(binds: wanted))"
-            var found: [Int: Double] = [:]
-            for row in try await db.raw(sql).all() {
-                found[try row.decode(column: "rn", as: Int.self)] = Double(try row.decode(column: "v", as: Int.self))
-            }
+                "SELECT " + value + " AS v" + source(conditions, from: w.start.dayNumber, to: w.end.dayNumber)
+                + " ORDER BY v LIMIT \(bind: last - first + 1) OFFSET \(bind: first - 1)"
+            let values = try await db.raw(sql).all().map { Double(try $0.decode(column: "v", as: Int.self)) }
+            func at(_ rank: Int) -> Double? { values.indices.contains(rank - first) ? values[rank - first] : nil }
             result.append(
-                .percentile(
-                    w, n: n, value: found[ranks.value], low: found[ranks.low], high: found[ranks.high], scale: scale, minimumSample: minimum))
+                .percentile(w, n: n, value: at(ranks.value), low: at(ranks.low), high: at(ranks.high), scale: scale, minimumSample: minimum))
         }
         return result
     }
@@ -343,6 +350,25 @@ struct MetricEvaluator: Sendable {
             result.append(.proportion(w, successes: k ?? 0, n: n, minimumSample: minimum, immature: immature))
         }
         return result
+    }
+
+    /// A customer-base model estimate per window (``CustomerBaseMetrics``), from every order.
+    func customerBase(_ measure: CustomerBaseMetrics.Measure) async throws -> [MetricValue] {
+        let transactions = try await db.raw("SELECT customer_id, placed_day, amount FROM orders WHERE org_id = \(bind: org)").all().map { row in
+            Transaction(customerID: try row.decode(column: "customer_id", as: String.self), day: DayNumber(try row.decode(column: "placed_day", as: Int.self)),
+                amount: try row.decode(column: "amount", as: Double.self))
+        }
+        var members: Set<String>?
+        if let segment = plan.segment {
+            members = Set(
+                try await db.raw("SELECT external_id FROM customers WHERE org_id = \(bind: org) AND segment = \(bind: segment)").all().map {
+                    try $0.decode(column: "external_id", as: String.self)
+                })
+        }
+        let ends = windows.map { DayNumber($0.end.dayNumber) }
+        let fitEnd = min(ends.max() ?? DayNumber(asOfDay), DayNumber(asOfDay))
+        let values = CustomerBaseMetrics.evaluate(transactions, windowEnds: ends, fitEnd: fitEnd, members: members, measure: measure)
+        return zip(windows, values).map { .estimate($0, value: $1.value, n: $1.n, minimumSample: minimum) }
     }
 
     /// Each customer's MRR as of a local day: the latest change on or before it (`<=`) or before

@@ -224,6 +224,18 @@ extension Store {
             ]
         ),
         (3, "customer data, import runs, key result bindings", customerDataMigration),
+        (
+            4, "covering indexes for the busiest metrics",
+            [
+                // Response, resolution and SLA metrics read only these columns of a day range.
+                "DROP INDEX tickets_by_created_day",
+                "CREATE INDEX tickets_by_created_day ON tickets (org_id, created_day, created_at, first_response_at, resolved_at, sla_first_response_min)",
+                // NPS, CSAT and CES by answer day read only the kind and the score.
+                "DROP INDEX surveys_by_answered_day",
+                "CREATE INDEX surveys_by_answered_day ON surveys (org_id, answered_day, kind, score)",
+            ]
+        ),
+        (5, "at-risk settings and alerts", retentionMigration),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction. Returns their versions.

@@ -13,7 +13,10 @@ import RumboCore
 public enum ReferenceMetrics {
     public static func compute(_ query: MetricQuery, data: [DataKind: [DataRow]], timeZone: TimeZone) throws -> [MetricValue] {
         let plan = try MetricPlan(query)
-        let evaluator = Evaluator(plan: plan, data: data, timeZone: timeZone)
+        var evaluator = Evaluator(plan: plan, data: data, timeZone: timeZone)
+        if plan.definition.statistic == .modelEstimate {
+            evaluator.models = CustomerBaseFit(evaluator, asOfDay: LocalDate(query.asOf, in: timeZone).dayNumber)
+        }
         return plan.windows.map { evaluator.value(in: $0) }
     }
 }
@@ -47,6 +50,8 @@ private struct Evaluator {
     let calendar: Calendar
     /// The main table's rows that pass the filters, with the local day of the attributing timestamp.
     let rows: [(row: Row, day: Int)]
+    /// The fitted customer-base models, for the model-estimate metrics.
+    var models: CustomerBaseFit?
 
     init(plan: MetricPlan, data: [DataKind: [DataRow]], timeZone: TimeZone) {
         self.plan = plan
@@ -233,6 +238,8 @@ private struct Evaluator {
             return value
         case "churn_rate", "retention_rate", "nrr", "grr":
             return revenueRetention(w)
+        case "active_customers", "customers_at_risk", "customer_value":
+            return customerBase(w)
 
         case "lead_response_median", "lead_response_p90":
             return percentile(w, durations(rows, "first_contact_at", "created_at"))
@@ -314,5 +321,66 @@ private struct Evaluator {
         case "nrr": return .ratio(w, numerator: end, denominator: start, n: n, minimumSample: minimum)
         default: return .ratio(w, numerator: capped, denominator: start, n: n, minimumSample: minimum)
         }
+    }
+
+    /// Every customer whose first order is on or before the window's end (in the segment, if
+    /// any), summarised afresh at that day and scored with the models fitted once.
+    func customerBase(_ w: MetricWindow) -> MetricValue {
+        guard let models else { fatalError("no models") }
+        let end = DayNumber(w.end.dayNumber)
+        let customers = Set(rows.map { $0.row.text("customer_id")! })
+        var scores: [Double] = []
+        var failed = false
+        for customer in customers.sorted() {
+            let theirs = (models.byCustomer[customer] ?? []).filter { $0.day <= end }
+            guard !theirs.isEmpty, let summary = try? CustomerSummaries.make(from: theirs, calibrationEnd: end, timeUnit: .weeks).first else { continue }
+            switch plan.definition.id {
+            case "customer_value":
+                guard let model = models.purchases, let spend = models.spend,
+                    let purchases = try? model.expectedPurchases(over: plan.parameter("horizon_weeks"), given: summary.history),
+                    let perPurchase = try? spend.expectedAverageSpend(frequency: summary.frequency, meanSpend: summary.meanRepeatSpend ?? 0)
+                else {
+                    failed = true
+                    continue
+                }
+                scores.append(purchases * perPurchase)
+            default:
+                guard let model = models.purchases, let alive = try? model.probabilityAlive(summary.history) else {
+                    failed = true
+                    continue
+                }
+                scores.append(plan.definition.id == "active_customers" ? alive : (alive < plan.parameter("threshold") ? 1 : 0))
+            }
+        }
+        let n = scores.count
+        if failed {
+            let everyone = customers.filter { c in (models.byCustomer[c] ?? []).contains { $0.day <= end } }.count
+            return .estimate(w, value: nil, n: everyone, minimumSample: minimum)
+        }
+        let mean = n > 0 ? scores.reduce(0, +) / Double(n) : nil
+        return .estimate(w, value: mean.map { plan.definition.id == "customer_value" ? $0 : 100 * $0 }, n: n, minimumSample: minimum)
+    }
+}
+
+/// The Pareto/NBD and Gamma-Gamma models of every order up to the query's last day or asOf.
+private struct CustomerBaseFit {
+    let transactions: [Transaction]
+    let byCustomer: [String: [Transaction]]
+    let purchases: ParetoNBDModel?
+    let spend: GammaGammaModel?
+
+    init(_ evaluator: Evaluator, asOfDay: Int) {
+        let orders = (evaluator.data[.orders] ?? []).map { Row(kind: .orders, row: $0) }
+        transactions = orders.map { row in
+            Transaction(
+                customerID: row.text("customer_id")!, day: DayNumber(Evaluator.localDay(row.ms("placed_at")!, evaluator.calendar)),
+                amount: row.number("amount")!)
+        }
+        byCustomer = Dictionary(grouping: transactions, by: \.customerID)
+        let fitEnd = DayNumber(min(evaluator.plan.windows.map(\.end.dayNumber).max() ?? asOfDay, asOfDay))
+        let summaries = try? CustomerSummaries.make(
+            from: transactions.filter { $0.day <= fitEnd }, calibrationEnd: fitEnd, timeUnit: .weeks, skipCustomersStartingAfterEnd: true)
+        purchases = summaries.flatMap { try? ParetoNBDModel.fit(try SufficientStatistics($0)).model }
+        spend = summaries.flatMap { try? GammaGammaModel.fit(GammaGammaModel.observations(from: $0).filter { $0.meanSpend > 0 }).model }
     }
 }

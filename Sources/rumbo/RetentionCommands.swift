@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RumboAnalytics
+import RumboCore
+import RumboStore
 
 // `rumbo retention fit | score | at-risk | holdout`: the customer-base models run straight on an
 // orders CSV, without a database.
@@ -22,8 +24,12 @@ struct RetentionCommand: ParsableCommand {
               rumbo retention at-risk --orders orders.csv    who may have left, ranked by value at stake
               rumbo retention holdout --orders orders.csv --calibration-end 2024-06-30
                                                              how well the models forecast the months after
+
+            With --org SLUG instead of --orders, they use an organization's imported orders
+            (`rumbo import orders FILE`), calibrated to today. `rumbo retention alerts` raises the
+            organization's at-risk alerts and posts new ones to its webhook (run it daily, e.g. from cron).
             """,
-        subcommands: [Fit.self, Score.self, AtRisk.self, Holdout.self])
+        subcommands: [Fit.self, Score.self, AtRisk.self, Holdout.self, Alerts.self])
 }
 
 // MARK: - Options
@@ -43,23 +49,39 @@ enum RetentionModel: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// The purchase model of `score`, `at-risk` and `holdout`.
-enum PurchaseModel: String, ExpressibleByArgument, CaseIterable {
-    case bgnbd, mbgnbd, pareto
-
-    /// Fits the model on the statistics.
-    func fit(_ statistics: SufficientStatistics) throws -> any RepeatPurchaseModel {
-        switch self {
-        case .bgnbd: try BGNBDModel.fit(statistics).model
-        case .mbgnbd: try MBGNBDModel.fit(statistics).model
-        case .pareto: try ParetoNBDModel.fit(statistics).model
-        }
-    }
-}
+extension PurchaseModelKind: ExpressibleByArgument {}
 
 enum RetentionTimeUnit: String, ExpressibleByArgument, CaseIterable {
     case day, week
 
     var unit: TimeUnit { self == .day ? .days : .weeks }
+}
+
+/// The orders to model: a CSV file, or an organization's imported orders.
+struct OrdersSource: ParsableArguments {
+    @Option(help: ordersHelp) var orders: String?
+    @Option(
+        help: ArgumentHelp(
+            "Model an organization's imported orders instead of a file (its slug, see `rumbo org list`); the calibration end defaults to today.",
+            valueName: "SLUG"))
+    var org: String?
+    @OptionGroup var store: StoreOptions
+
+    var given: Bool { orders != nil || org != nil }
+
+    func validate() throws {
+        if orders != nil, org != nil { throw ValidationError("Give either --orders FILE or --org SLUG, not both.") }
+    }
+
+    func read() async throws -> OrdersFile {
+        if let orders { return try OrdersFile.read(orders) }
+        return try await store.withStore { db in
+            let organization = try await resolveOrganization(org, in: db)
+            let today = LocalDate(Date(), in: organization.zone)
+            return try OrdersFile.imported(
+                try await db.purchaseTransactions(in: organization.id), organization: organization, today: DayNumber(today.dayNumber))
+        }
+    }
 }
 
 let ordersHelp = ArgumentHelp(
@@ -88,15 +110,14 @@ struct CalibrationOptions: ParsableArguments {
         let end = calibrationEnd.flatMap { DayNumber(iso: $0) } ?? file.lastDay
         if end < file.firstDay {
             throw CLIError(
-                "\(file.name), line \(file.firstDayLine): the calibration end \(end) is before every purchase (the first is on \(file.firstDay), on this line). Give a later --calibration-end, or leave it out to use the last purchase day."
+                "\(file.name)\(file.firstDayPlace): the calibration end \(end) is before every purchase (the first is on \(file.firstDay)). Give a later --calibration-end, or leave it out to use the last purchase day."
             )
         }
         return end
     }
 
-    /// Reads the orders file and builds the calibration summaries.
-    func load(_ orders: String) throws -> RetentionData {
-        let file = try OrdersFile.read(orders)
+    /// Builds the calibration summaries of the orders.
+    func load(_ file: OrdersFile) throws -> RetentionData {
         let end = try end(of: file)
         let summaries: [CustomerSummary]
         do {
@@ -115,10 +136,14 @@ struct CalibrationOptions: ParsableArguments {
 
 /// The orders file and the calibration period of `score` and `at-risk`.
 struct RetentionInputOptions: ParsableArguments {
-    @Option(help: ordersHelp) var orders: String
+    @OptionGroup var source: OrdersSource
     @OptionGroup var period: CalibrationOptions
 
-    func load() throws -> RetentionData { try period.load(orders) }
+    func validate() throws {
+        guard source.given else { throw ValidationError("Give the orders: --orders FILE (a CSV) or --org SLUG (an organization's imported orders).") }
+    }
+
+    func load() async throws -> RetentionData { try period.load(try await source.read()) }
 }
 
 struct RetentionData {
@@ -167,7 +192,7 @@ func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> 
 // MARK: - fit
 
 extension RetentionCommand {
-    struct Fit: ParsableCommand {
+    struct Fit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fit a model to an orders CSV and print its parameters, standard errors and log-likelihood.",
             discussion: """
@@ -186,7 +211,7 @@ extension RetentionCommand {
                   rumbo retention fit --summaries rfm.csv --model pareto
                 """)
 
-        @Option(help: ordersHelp) var orders: String?
+        @OptionGroup var source: OrdersSource
         @Option(help: ArgumentHelp("A CSV of customer summaries (frequency,recency,T) instead of orders.", valueName: "FILE"))
         var summaries: String?
         @OptionGroup var period: CalibrationOptions
@@ -195,9 +220,10 @@ extension RetentionCommand {
 
         func validate() throws {
             if format == .csv { throw ValidationError("fit prints one model: choose --format table or json.") }
-            switch (orders, summaries) {
-            case (nil, nil): throw ValidationError("Give the data: --orders FILE (orders CSV) or --summaries FILE (frequency,recency,T per customer).")
-            case (.some, .some): throw ValidationError("Give either --orders or --summaries, not both.")
+            switch (source.given, summaries) {
+            case (false, nil):
+                throw ValidationError("Give the data: --orders FILE (orders CSV), --org SLUG (imported orders) or --summaries FILE (frequency,recency,T per customer).")
+            case (true, .some): throw ValidationError("Give either orders (--orders or --org) or --summaries, not both.")
             default: break
             }
             if summaries != nil, model == .gammagamma {
@@ -208,7 +234,7 @@ extension RetentionCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let clock = ContinuousClock()
             var facts: [String: Any] = [:]
             let name: String
@@ -226,7 +252,7 @@ extension RetentionCommand {
                 statistics = { grouped }
                 facts["time_unit"] = "as in the file"
             } else {
-                let loaded = try period.load(orders!)
+                let loaded = try period.load(try await source.read())
                 loaded.noteIgnored()
                 data = loaded
                 name = loaded.file.name
@@ -380,23 +406,10 @@ struct SummariesFile {
 
 // MARK: - score and at-risk
 
-/// One customer's scores.
-struct CustomerScore {
-    let summary: CustomerSummary
-    let pAlive: Double
-    let expectedPurchases: Double
-    let pPurchase: Double
-    let expectedSpend: Double?
-    /// Discounted margin over the horizon; nil without an expected spend.
-    let clv: Double?
-    /// (1 − P(alive)) × expected spend × frequency / age × horizon; nil without an expected spend.
-    let valueAtStake: Double?
-}
-
 /// The options of `score` and `at-risk` besides the input.
 struct ScoreOptions: ParsableArguments {
     @Option(help: "The purchase model behind p_alive, expected_purchases, p_purchase and clv: pareto, mbgnbd or bgnbd (pareto and mbgnbd can say a one-time buyer may have left; bgnbd gives them p_alive = 1).")
-    var model: PurchaseModel = .pareto
+    var model: PurchaseModelKind = .pareto
 
     @Option(help: ArgumentHelp("Forecast horizon in the time unit (default: 13 weeks, i.e. 13, or 91 with --time-unit day).", valueName: "N"))
     var horizon: Double?
@@ -424,54 +437,16 @@ struct ScoreOptions: ParsableArguments {
     func horizon(in unit: RetentionTimeUnit) -> Double { horizon ?? (unit == .week ? 13 : 91) }
 
     /// Fits the purchase model and Gamma-Gamma, and scores every customer.
-    func scores(_ data: RetentionData) throws -> [CustomerScore] {
-        let horizon = horizon(in: data.timeUnit)
-        let name = data.file.name
-        let purchases: any RepeatPurchaseModel
-        do { purchases = try model.fit(try data.statistics) } catch let error as AnalyticsError {
-            throw CLIError("\(name): the \(model.rawValue) model could not be fitted: \(error.message)")
+    func scores(_ data: RetentionData) throws -> RetentionScoring {
+        let options = RumboAnalytics.ScoringOptions(model: model, horizon: horizon(in: data.timeUnit), margin: margin, discountRate: discountRate)
+        let scoring: RetentionScoring
+        do { scoring = try RetentionScoring(data.summaries, options: options) } catch let error as AnalyticsError {
+            throw CLIError("\(data.file.name): the \(model.rawValue) model could not score the customers: \(error.message)")
         }
-        var spend: GammaGammaModel?
-        do {
-            spend = try GammaGammaModel.fit(data.spendObservations).model
-        } catch let error as AnalyticsError {
+        if case .failure(let error) = scoring.spend {
             warn("Note: expected_spend and clv are left empty: the Gamma-Gamma spend model could not be fitted (\(error.message)).")
         }
-        // Customers with the same history share the purchase forecasts.
-        var cache: [PurchaseHistory: (alive: Double, purchases: Double, buys: Double, discountedPurchases: Double)] = [:]
-        return try data.summaries.map { s in
-            let forecast: (alive: Double, purchases: Double, buys: Double, discountedPurchases: Double)
-            do {
-                if let known = cache[s.history] {
-                    forecast = known
-                } else {
-                    forecast = (
-                        try purchases.probabilityAlive(s.history),
-                        try purchases.expectedPurchases(over: horizon, given: s.history),
-                        try purchases.probabilityOfPurchase(over: horizon, given: s.history),
-                        try CustomerLifetimeValue.discounted(
-                            model: purchases, history: s.history, expectedSpend: 1, discountRate: discountRate, horizon: horizon)
-                    )
-                    cache[s.history] = forecast
-                }
-            } catch let error as AnalyticsError {
-                throw CLIError("\(name): customer \(s.customerID): \(error.message)")
-            }
-            let values = [forecast.alive, forecast.purchases, forecast.buys, forecast.discountedPurchases]
-            guard values.allSatisfy(\.isFinite), (0...1).contains(forecast.alive), (0...1).contains(forecast.buys),
-                forecast.purchases >= 0, forecast.discountedPurchases >= 0
-            else {
-                throw CLIError(
-                    "\(name): customer \(s.customerID): the model gave no finite score (p_alive \(forecast.alive), expected purchases \(forecast.purchases)).")
-            }
-            let value = spend.flatMap { try? $0.expectedAverageSpend(frequency: s.frequency, meanSpend: s.meanRepeatSpend ?? 0) }
-            let expectedSpend = value.flatMap { $0.isFinite ? $0 : nil }
-            let rate = s.age > 0 ? Double(s.frequency) / s.age : 0
-            return CustomerScore(
-                summary: s, pAlive: forecast.alive, expectedPurchases: forecast.purchases, pPurchase: forecast.buys,
-                expectedSpend: expectedSpend, clv: expectedSpend.map { margin * $0 * forecast.discountedPurchases },
-                valueAtStake: expectedSpend.map { (1 - forecast.alive) * $0 * rate * horizon })
-        }
+        return scoring
     }
 
     func render(_ scores: [CustomerScore], valueColumn: Bool) -> String {
@@ -490,7 +465,7 @@ struct ScoreOptions: ParsableArguments {
 }
 
 extension RetentionCommand {
-    struct Score: ParsableCommand {
+    struct Score: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One row per customer: P(alive), expected purchases, P(buys again), expected spend and CLV.",
             discussion: """
@@ -510,15 +485,14 @@ extension RetentionCommand {
         @OptionGroup var input: RetentionInputOptions
         @OptionGroup var options: ScoreOptions
 
-        func run() throws {
-            let data = try input.load()
+        func run() async throws {
+            let data = try await input.load()
             data.noteIgnored()
-            let scores = try options.scores(data)
-            say(options.render(scores, valueColumn: false))
+            say(options.render(try options.scores(data).scores, valueColumn: false))
         }
     }
 
-    struct AtRisk: ParsableCommand {
+    struct AtRisk: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "at-risk",
             abstract: "The customers who may have left, ranked by the value at stake.",
@@ -546,14 +520,65 @@ extension RetentionCommand {
             }
         }
 
-        func run() throws {
-            let data = try input.load()
+        func run() async throws {
+            let data = try await input.load()
             data.noteIgnored()
-            let ranked = try options.scores(data).filter { $0.pAlive < threshold }.sorted { lhs, rhs in
-                let (l, r) = (lhs.valueAtStake ?? -1, rhs.valueAtStake ?? -1)
-                return l != r ? l > r : lhs.summary.customerID < rhs.summary.customerID
-            }
+            let ranked = try options.scores(data).atRisk(below: threshold)
             say(options.render(ranked, valueColumn: true))
+        }
+    }
+}
+
+// MARK: - alerts
+
+extension RetentionCommand {
+    struct Alerts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Raise an organization's at-risk alerts and post the new ones to its webhook.",
+            discussion: """
+                Scores the organization's customers from their imported orders as of today (Pareto/NBD, 13 weeks ahead). A customer whose P(alive) is below the organization's threshold and whose value at stake reaches its minimum raises one alert; it clears when they come back. New alerts are posted as one JSON document to the webhook set on the web app's "Customers at risk" page (or with --webhook-url / --threshold / --minimum-value, which save the settings). The server does the same after every orders import; run this daily so that customers who simply go quiet raise their alert too:
+
+                  0 7 * * *  rumbo retention alerts --org spa-el-encanto
+                """)
+
+        @Option(help: "Organization slug (optional when there is only one).") var org: String?
+        @Option(help: ArgumentHelp("Save a new at-risk threshold: P(alive) below it is at risk.", valueName: "0-1")) var threshold: Double?
+        @Option(help: ArgumentHelp("Save a new minimum value at stake for an alert.", valueName: "AMOUNT")) var minimumValue: Double?
+        @Option(help: ArgumentHelp("Save a new webhook address (empty: none).", valueName: "URL")) var webhookURL: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await store.withStore { db in
+                let organization = try await resolveOrganization(org, in: db)
+                if threshold != nil || minimumValue != nil || webhookURL != nil {
+                    var settings = try await db.retentionSettings(in: organization.id)
+                    settings.threshold = threshold ?? settings.threshold
+                    settings.minimumValue = minimumValue ?? settings.minimumValue
+                    if let webhookURL { settings.webhookURL = webhookURL.isEmpty ? nil : webhookURL }
+                    try await db.saveRetentionSettings(settings, in: organization.id, by: "cli")
+                }
+                let today = LocalDate(Date(), in: organization.zone)
+                let analysis: RetentionAnalysis
+                do {
+                    guard let found = try await db.retentionAnalysis(in: organization, asOf: today) else {
+                        throw CLIError("\(organization.name) has no orders yet: import them with `rumbo import orders FILE --org \(organization.slug)`.")
+                    }
+                    analysis = found
+                } catch let error as AnalyticsError {
+                    throw CLIError("\(organization.name): the customers could not be scored: \(error.message)")
+                }
+                let raised = try await db.refreshRetentionAlerts(analysis, in: organization.id)
+                let open = try await db.retentionAlerts(in: organization.id, openOnly: true)
+                say("\(analysis.atRisk.count) customer(s) at risk (P(alive) < \(analysis.settings.threshold)); \(open.count) open alert(s), \(raised.count) new.")
+                // Alerts a webhook has not taken yet (new ones, and earlier failures) are posted again.
+                let pending = open.filter { $0.deliveredAt == nil }
+                switch try await db.deliverRetentionAlerts(pending, analysis: analysis, organization: organization) {
+                case .none: if !pending.isEmpty { say("No webhook is set: the alerts show in the app only.") }
+                case .success: say("Posted \(pending.count) alert(s) to \(analysis.settings.webhookURL ?? "").")
+                case .failure(let failure):
+                    throw CLIError("The webhook \(analysis.settings.webhookURL ?? "") did not take the alerts (\(failure.reason)); they are kept in the app. Check the address and run again.")
+                }
+            }
         }
     }
 }
@@ -561,7 +586,7 @@ extension RetentionCommand {
 // MARK: - holdout
 
 extension RetentionCommand {
-    struct Holdout: ParsableCommand {
+    struct Holdout: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the models on the data: fit up to the calibration end, compare their forecasts with what happened after.",
             discussion: """
@@ -580,14 +605,14 @@ extension RetentionCommand {
                     --model pareto --format csv > tracking.csv
                 """)
 
-        @Option(help: ordersHelp) var orders: String
+        @OptionGroup var source: OrdersSource
         @Option(help: ArgumentHelp("Last day of the calibration period (required).", valueName: "yyyy-MM-dd"))
         var calibrationEnd: String
         @Option(help: ArgumentHelp("Last day of the holdout period (default: the last purchase day in the file).", valueName: "yyyy-MM-dd"))
         var holdoutEnd: String?
         @Option(help: "Unit of the forecasts and tracking periods: day or week.") var timeUnit: RetentionTimeUnit = .week
         @Option(help: "A model to check: bgnbd, mbgnbd or pareto; repeat it for several (default: all three).")
-        var model: [PurchaseModel] = []
+        var model: [PurchaseModelKind] = []
         @Option(help: "Bins of calibration frequency: 0 … N−1 and N+ (default 7).") var censor = 7
         @Option(help: "table, csv (the tracking table) or json.") var format: OutputFormat = .table
 
@@ -599,14 +624,15 @@ extension RetentionCommand {
                 throw ValidationError("--holdout-end '\(holdoutEnd)' is not a date; write it as yyyy-MM-dd, e.g. 1998-06-30.")
             }
             guard (1...100).contains(censor) else { throw ValidationError("--censor must be between 1 and 100, e.g. 7.") }
+            guard source.given else { throw ValidationError("Give the orders: --orders FILE (a CSV) or --org SLUG (an organization's imported orders).") }
         }
 
-        func run() throws {
-            let file = try OrdersFile.read(orders)
+        func run() async throws {
+            let file = try await source.read()
             let calibration = DayNumber(iso: calibrationEnd)!
             let end = holdoutEnd.flatMap { DayNumber(iso: $0) } ?? file.lastDay
             if calibration < file.firstDay {
-                throw CLIError("\(file.name), line \(file.firstDayLine): the calibration end \(calibration) is before every purchase (the first is on \(file.firstDay), on this line).")
+                throw CLIError("\(file.name)\(file.firstDayPlace): the calibration end \(calibration) is before every purchase (the first is on \(file.firstDay)).")
             }
             guard end > calibration else {
                 throw CLIError(
@@ -616,7 +642,7 @@ extension RetentionCommand {
             do {
                 let data = try HoldoutData(transactions: file.transactions, calibrationEnd: calibration, holdoutEnd: end, timeUnit: timeUnit.unit)
                 let statistics = try data.statistics
-                let models = model.isEmpty ? [PurchaseModel.bgnbd, .pareto, .mbgnbd] : model
+                let models = model.isEmpty ? [PurchaseModelKind.bgnbd, .pareto, .mbgnbd] : model
                 comparisons = try models.map { try data.compare($0.fit(statistics), frequencyCensor: censor) }
             } catch let error as AnalyticsError {
                 throw CLIError("\(file.name): \(error.message)")
@@ -699,8 +725,22 @@ struct OrdersFile {
     let name: String
     let transactions: [Transaction]
     let firstDay: DayNumber
-    let firstDayLine: Int
+    /// The line of the first purchase (nil for an organization's imported orders).
+    let firstDayLine: Int?
     let lastDay: DayNumber
+
+    /// Where the first purchase is, for messages: ", line N" or nothing.
+    var firstDayPlace: String { firstDayLine.map { ", line \($0)" } ?? "" }
+
+    /// An organization's imported orders; the last day is today, so customers who went quiet
+    /// since their last order count as quiet.
+    static func imported(_ transactions: [Transaction], organization: Organization, today: DayNumber) throws -> OrdersFile {
+        let name = "the orders of \(organization.name)"
+        guard let first = transactions.map(\.day).min() else {
+            throw CLIError("\(organization.name) has no orders yet: import them with `rumbo import orders FILE --org \(organization.slug)`, or score a file with --orders FILE.")
+        }
+        return OrdersFile(name: name, transactions: transactions, firstDay: first, firstDayLine: nil, lastDay: max(today, transactions.map(\.day).max()!))
+    }
 
     static let required = ["customer_id", "placed_at", "amount"]
 
