@@ -93,8 +93,12 @@ struct RetentionScoringTests {
         let segment = CustomerBaseMetrics.evaluate(transactions, windowEnds: [end], fitEnd: end, members: members, measure: .activeShare)
         let segmentMean = try summaries.prefix(100).map { try model.probabilityAlive($0.history) }.reduce(0, +) / 100
         #expect(segment[0].n == 100 && abs(segment[0].value! - 100 * segmentMean) < 1e-9)
-        // Nothing to fit on: no values, never NaN.
-        let none = CustomerBaseMetrics.evaluate(Array(transactions.prefix(1)), windowEnds: [end], fitEnd: end, members: nil, measure: .activeShare)
-        #expect(none[0].value == nil && none[0].n == 1)
+        // A window before every purchase has nobody; tiny data gives no value or a finite one, never NaN.
+        let before = CustomerBaseMetrics.evaluate(transactions, windowEnds: [DayNumber(year: 1996, month: 12, day: 1)], fitEnd: end, members: nil, measure: .activeShare)
+        #expect(before[0].value == nil && before[0].n == 0)
+        for measure in [CustomerBaseMetrics.Measure.activeShare, .meanValue(horizonWeeks: 52)] {
+            let tiny = CustomerBaseMetrics.evaluate(Array(transactions.prefix(1)), windowEnds: [end], fitEnd: end, members: nil, measure: measure)
+            #expect(tiny[0].n == 1 && (tiny[0].value?.isFinite ?? true))
+        }
     }
 }
