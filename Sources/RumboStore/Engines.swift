@@ -66,6 +66,10 @@ final class SQLiteEngine: StoreEngine {
         try await db.raw("PRAGMA journal_mode = WAL").run()
         try await db.raw("PRAGMA foreign_keys = ON").run()
         try await db.raw("PRAGMA busy_timeout = 5000").run()
+        // A 64 MiB page cache (the default is 2 MiB): a bulk import updates several B-trees at
+        // random places, and with the default cache every page change spills to the WAL and is read
+        // back through system calls (measured: 22 s of system time for 1M tickets).
+        try await db.raw("PRAGMA cache_size = -65536").run()
     }
 
     func withRawSession<R: Sendable>(_ body: @Sendable (any SQLDatabase, RawConnection) async throws -> R) async throws -> R {

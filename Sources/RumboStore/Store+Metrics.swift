@@ -292,7 +292,8 @@ struct MetricEvaluator: Sendable {
     /// The nearest-rank percentile of the integer `value` over rows meeting `conditions`, and the
     /// order statistics of its interval: n from the daily pass, then per window one sorted query
     /// that returns only the ranks from the interval's low to its high bound (`LIMIT … OFFSET …`
-    /// lets both engines keep a bounded top-N sort instead of numbering every row).
+    /// lets both engines keep a bounded top-N sort instead of numbering every row), counted from
+    /// whichever end is nearer.
     func percentile(_ conditions: [SQLQueryString], value: SQLQueryString) async throws -> [MetricValue] {
         guard case .percentile(let p) = definition.statistic else { return [] }
         let days = try await daily(conditions, [])
@@ -306,10 +307,16 @@ struct MetricEvaluator: Sendable {
             let ranks = MetricStatistics.percentileRanks(p: p, n: n)
             let first = min(ranks.low, ranks.value)
             let last = max(ranks.high, ranks.value)
+            // Ranks in the upper half are counted from the top, so the sort keeps the fewest rows
+            // (p90: the top 10% and the interval, not 90% of the window).
+            let fromTop = first + last > n + 1
             let sql: SQLQueryString =
                 "SELECT " + value + " AS v" + source(conditions, from: w.start.dayNumber, to: w.end.dayNumber)
-                + " ORDER BY v LIMIT \(bind: last - first + 1) OFFSET \(bind: first - 1)"
-            let values = try await db.raw(sql).all().map { Double(try $0.decode(column: "v", as: Int.self)) }
+                + (fromTop
+                    ? " ORDER BY v DESC LIMIT \(bind: last - first + 1) OFFSET \(bind: n - last)"
+                    : " ORDER BY v LIMIT \(bind: last - first + 1) OFFSET \(bind: first - 1)")
+            let fetched = try await db.raw(sql).all().map { Double(try $0.decode(column: "v", as: Int.self)) }
+            let values = fromTop ? Array(fetched.reversed()) : fetched
             func at(_ rank: Int) -> Double? { values.indices.contains(rank - first) ? values[rank - first] : nil }
             result.append(
                 .percentile(w, n: n, value: at(ranks.value), low: at(ranks.low), high: at(ranks.high), scale: scale, minimumSample: minimum))
@@ -328,7 +335,7 @@ struct MetricEvaluator: Sendable {
             let row = try await db.raw(sql).first()
             let n = try row?.decode(column: "n", as: Int.self) ?? 0
             let k = try row?.decode(column: "k", as: Int?.self) ?? 0
-            result.append(.proportion(w, successes: k ?? 0, n: n, minimumSample: minimum))
+            result.append(.proportion(w, successes: k, n: n, minimumSample: minimum))
         }
         return result
     }
@@ -347,7 +354,7 @@ struct MetricEvaluator: Sendable {
             let k = try row?.decode(column: "k", as: Int?.self) ?? 0
             let last = try row?.decode(column: "last", as: Int?.self)
             let immature = last.map { asOf - Int64($0) < within } ?? false
-            result.append(.proportion(w, successes: k ?? 0, n: n, minimumSample: minimum, immature: immature))
+            result.append(.proportion(w, successes: k, n: n, minimumSample: minimum, immature: immature))
         }
         return result
     }

@@ -159,7 +159,7 @@ struct OKR: AsyncParsableCommand {
                         for kr in objective.keyResults {
                             rows.rows.append([
                                 data.cycle.name, team.team.name, objective.objective.title, kr.keyResult.id, kr.keyResult.title,
-                                kr.keyResult.kind.rawValue, kr.state.currentValue.map { "\($0)" } ?? "", "\(kr.keyResult.target)",
+                                kr.keyResult.kind.rawValue, kr.state.currentValue.map(plainNumber) ?? "", plainNumber(kr.keyResult.target),
                                 kr.keyResult.unit, String(format: "%.2f", kr.state.progress), kr.state.status.rawValue,
                                 kr.state.confidence.map(String.init) ?? "",
                             ])
@@ -194,12 +194,12 @@ struct OKR: AsyncParsableCommand {
                 for kr in krs {
                     if format == .table {
                         print(
-                            "  \(kr.keyResult.id)  \(kr.keyResult.title): \(kr.state.currentValue.map { "\($0)" } ?? "—") → \(kr.keyResult.target) \(kr.keyResult.unit)  progress \(Int(kr.state.progress * 100))%  \(kr.state.status.rawValue)"
+                            "  \(kr.keyResult.id)  \(kr.keyResult.title): \(kr.state.currentValue.map(plainNumber) ?? "—") → \(plainNumber(kr.keyResult.target)) \(kr.keyResult.unit)  progress \(Int(kr.state.progress * 100))%  \(kr.state.status.rawValue)"
                         )
                     }
                     for c in kr.history {
                         rows.rows.append([
-                            kr.keyResult.id, kr.keyResult.title, c.day.description, "\(c.value)", c.confidence.map(String.init) ?? "",
+                            kr.keyResult.id, kr.keyResult.title, c.day.description, plainNumber(c.value), c.confidence.map(String.init) ?? "",
                             c.source.rawValue, c.note,
                         ])
                     }
