@@ -118,6 +118,10 @@ struct ImportCommand: AsyncParsableCommand {
             if !refreshed.isEmpty {
                 say("Updated \(Set(refreshed.map(\.keyResultID)).count) bound key results (\(refreshed.count) automatic check-ins).")
             }
+            if kind == .orders || kind == .customers {
+                // The import stands whatever happens here: a problem with the alerts is a note.
+                do { try await refreshAlerts(organization, in: db) } catch let error as CLIError { warn("Note: \(error.description)") }
+            }
         }
     }
 

@@ -166,3 +166,10 @@ def test_retention_commands_work_on_an_organizations_imported_orders(rumbo):  # 
     assert "0 new" in again
     failed = rumbo("retention", "score", "--org", SPA, "--orders", "x.csv", ok=False)
     assert "not both" in failed.stderr
+
+
+def test_importing_orders_refreshes_the_alerts(rumbo, tmp_path):  # noqa: F811
+    orders = tmp_path / "ventas.csv"
+    orders.write_text("id,customer_id,placed_at,amount\nX-1,cliente-nuevo,2026-11-20T10:00:00+01:00,45.50\n")
+    out = rumbo("import", "orders", str(orders), "--org", SPA, "--source", "tpv").stdout
+    assert "1 new" in out and "open alert" in out
