@@ -106,3 +106,13 @@ def test_accounts_and_tokens(rumbo):
     rumbo("token", "revoke", "--org", "spa-el-encanto", token["id"])
     tokens = json.loads(rumbo("token", "list", "--org", "spa-el-encanto", "--format", "json").stdout)
     assert next(t for t in tokens if t["id"] == token["id"])["revoked_at"]
+
+
+def test_lint_reviews_the_demo_cycle_in_both_languages(rumbo):
+    spanish = rumbo("lint", "--org", "spa-el-encanto").stdout
+    assert "kr_is_task" in spanish and "es una tarea, no un resultado" in spanish
+    english = json.loads(rumbo("lint", "--org", "nimbus-support", "--language", "en", "--format", "json").stdout)
+    rules = {f["rule"] for f in english}
+    assert {"objective_has_numbers", "kr_without_initiative"} <= rules
+    assert all(f["severity"] in {"error", "warning", "info"} and f["message"] for f in english)
+    assert "kr_not_measurable" in subprocess.run([os.environ["RUMBO_BIN"], "lint", "--help"], capture_output=True, text=True).stdout
