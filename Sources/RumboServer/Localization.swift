@@ -152,6 +152,7 @@ enum Strings {
         "current_password": ("Current password", "Contraseña actual"),
         "new_password": ("New password (at least 10 characters)", "Nueva contraseña (al menos 10 caracteres)"),
         "save": ("Save", "Guardar"),
+        "coach_title": ("The OKR coach says", "El coach de OKR sugiere"),
         "risk_link": ("At risk", "En riesgo"),
         "risk_title": ("Customers at risk", "Clientes en riesgo"),
         "risk_intro": ("Customers who used to come back and have gone quiet, ranked by the business at stake. P(alive) is the probability a customer is still active, from their own purchase or visit rhythm.", "Clientes que solían volver y se han quedado en silencio, ordenados por el negocio en juego. P(activo) es la probabilidad de que un cliente siga activo, según su propio ritmo de compras o visitas."),

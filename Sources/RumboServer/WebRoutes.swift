@@ -100,6 +100,7 @@ struct WebRoutes: Sendable {
         }
         let initiatives = data.initiatives.filter { !$0.keyResultIDs.filter(targets.contains).isEmpty }
         let team = data.teams.first { $0.id == objective.teamID }
+        let coach = try await coachHints(data, about: targets, page: page)
         return try render(
             "objective", page: page, title: objective.title,
             [
@@ -107,7 +108,16 @@ struct WebRoutes: Sendable {
                 "team": ["name": team?.name ?? "", "url": "/o/\(page.organization.slug)/teams/\(objective.teamID)"],
                 "supported_by": supportedBy, "has_supported_by": !supportedBy.isEmpty,
                 "initiatives": initiatives.map(page.initiative), "has_initiatives": !initiatives.isEmpty,
+                "coach": coach, "has_coach": !coach.isEmpty,
             ], request: request)
+    }
+
+    /// The OKR coach's findings about these objectives and key results, in the page's language.
+    func coachHints(_ data: CycleData, about ids: Set<String>, page: PageContext) async throws -> [[String: String]] {
+        let metricIDs = try await store.bindings(in: page.organization.id).mapValues(\.metricID)
+        return OKRCoach.review(data, today: today(page.organization), metricIDs: metricIDs).filter { ids.contains($0.subjectID) }.map {
+            ["rule": $0.rule, "severity": $0.severity.rawValue, "message": $0.message(in: page.language)]
+        }
     }
 
     /// The key result page; `form` carries a rejected check-in back to the form with its error.
@@ -143,6 +153,9 @@ struct WebRoutes: Sendable {
             "saved": request.uri.queryParameters.get("saved") != nil,
         ]
         if let error { values["form_error"] = error }
+        let coach = try await coachHints(data, about: [keyResult.id], page: page)
+        values["coach"] = coach
+        values["has_coach"] = !coach.isEmpty
         values.merge(try await bindingValues(keyResult, teamID: objective.teamID, cycle: data.cycle, page: page, error: bindingError)) { _, new in new }
         if let levels = keyResult.levels {
             values["levels"] = ["commit": page.format.value(levels.commit, unit: keyResult.unit), "stretch": page.format.value(levels.stretch, unit: keyResult.unit)]
