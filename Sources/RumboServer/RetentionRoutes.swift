@@ -181,7 +181,7 @@ struct RetentionRoutes: Sendable {
         let format = page.format
         let id = try context.parameters.require("id")
         let transactions = try await store.purchaseTransactions(in: organization.id, customerID: id)
-        let profile = try await store.customerProfiles(in: organization.id)[id]
+        let profile = try await store.customerProfiles(in: organization.id, customerID: id)[id]
         guard !transactions.isEmpty || profile != nil else { throw RumboError.notFound("customer", id: id) }
         let today = web.today(organization)
         var values: [String: Any] = [
@@ -256,12 +256,11 @@ struct RetentionRoutes: Sendable {
     static func refreshAlerts(store: Store, organization: Organization, today: LocalDate) async {
         let logger = Logger(label: "rumbo.retention")
         do {
-            guard let analysis = try await store.retentionAnalysis(in: organization, asOf: today) else { return }
-            try await store.refreshRetentionAlerts(analysis, in: organization.id)
-            let pending = try await store.retentionAlerts(in: organization.id, openOnly: true, limit: 1000).filter { $0.deliveredAt == nil }
-            guard analysis.settings.webhookURL != nil, !pending.isEmpty else { return }
+            guard let refresh = try await store.refreshRetentionAlerts(in: organization, asOf: today) else { return }
+            let pending = refresh.undelivered
+            guard refresh.analysis.settings.webhookURL != nil, !pending.isEmpty else { return }
             Task {
-                if case .failure(let failure)? = try? await store.deliverRetentionAlerts(pending, analysis: analysis, organization: organization) {
+                if case .failure(let failure)? = try? await store.deliverRetentionAlerts(pending, analysis: refresh.analysis, organization: organization) {
                     logger.warning("at-risk webhook failed", metadata: ["org": "\(organization.slug)", "reason": "\(failure.reason)"])
                 }
             }

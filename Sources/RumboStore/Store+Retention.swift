@@ -147,11 +147,13 @@ extension Store {
         }
     }
 
-    /// The customers table's names and segments, by customer id.
-    public func customerProfiles(in org: String) async throws -> [String: CustomerProfile] {
+    /// The customers table's names and segments, by customer id (every customer, or one).
+    public func customerProfiles(in org: String, customerID: String? = nil) async throws -> [String: CustomerProfile] {
         try await read { db in
             var profiles: [String: CustomerProfile] = [:]
-            for row in try await db.raw("SELECT external_id, name, email, segment FROM customers WHERE org_id = \(bind: org)").all() {
+            var sql: SQLQueryString = "SELECT external_id, name, email, segment FROM customers WHERE org_id = \(bind: org)"
+            if let customerID { sql += " AND external_id = \(bind: customerID)" }
+            for row in try await db.raw(sql).all() {
                 let id = try row.text("external_id")
                 profiles[id] = CustomerProfile(id: id, name: try row.optionalText("name"), email: try row.optionalText("email"), segment: try row.optionalText("segment"))
             }
@@ -225,6 +227,26 @@ extension Store {
         }
     }
 
+    /// What ``refreshRetentionAlerts(in:asOf:now:)`` found.
+    public struct AlertRefresh: Sendable {
+        public let analysis: RetentionAnalysis
+        /// Alerts raised by this refresh.
+        public let raised: [RetentionAlert]
+        /// Every open alert after it.
+        public let open: [RetentionAlert]
+        /// Open alerts no webhook has taken yet (new ones and earlier failures): what to post.
+        public var undelivered: [RetentionAlert] { open.filter { $0.deliveredAt == nil } }
+    }
+
+    /// Scores the organization's customers as of `asOf` and raises and clears its alerts; nil when
+    /// it has no orders. Throws ``AnalyticsError`` when the customers cannot be scored.
+    public func refreshRetentionAlerts(in organization: Organization, asOf: LocalDate, now: Date = Date()) async throws -> AlertRefresh? {
+        guard let analysis = try await retentionAnalysis(in: organization, asOf: asOf) else { return nil }
+        let raised = try await refreshRetentionAlerts(analysis, in: organization.id, now: now)
+        let open = try await retentionAlerts(in: organization.id, openOnly: true, limit: 100_000)
+        return AlertRefresh(analysis: analysis, raised: raised, open: open)
+    }
+
     /// Posts new alerts to the organization's webhook as one JSON document and records the outcome
     /// on each alert. Returns nil when there is no webhook or nothing to send, else the error text
     /// (nil inside: delivered).
@@ -241,7 +263,7 @@ extension Store {
                     customerID: alert.customerID, name: profile?.name, segment: profile?.segment, pAlive: alert.pAlive,
                     valueAtStake: alert.valueAtStake, clv: alert.clv)
             })
-        let outcome = await WebhookFailure.post(payload, to: url)
+        let outcome = await Webhook.post(payload, to: url)
         let at = Int64(now.timeIntervalSince1970 * 1000)
         let failure: String? = if case .failure(let error) = outcome { error.reason } else { nil }
         try await transaction { db in
@@ -282,7 +304,10 @@ public struct RetentionWebhookPayload: Codable, Sendable {
 /// Why a webhook did not take a delivery.
 public struct WebhookFailure: Error, Sendable {
     public let reason: String
+}
 
+/// Outgoing webhooks.
+enum Webhook {
     /// POSTs the JSON document; a 2xx answer within 10 seconds is a delivery.
     static func post(_ payload: some Encodable, to url: URL) async -> Result<Void, WebhookFailure> {
         var request = URLRequest(url: url, timeoutInterval: 10)

@@ -567,26 +567,23 @@ extension RetentionCommand {
 /// Scores the organization's customers as of today, raises and clears its at-risk alerts, and
 /// posts the ones no webhook has taken yet (new ones and earlier failures); says what it did.
 func refreshAlerts(_ organization: Organization, in db: Store) async throws {
-    let today = LocalDate(Date(), in: organization.zone)
-    let analysis: RetentionAnalysis
+    let refresh: Store.AlertRefresh
     do {
-        guard let found = try await db.retentionAnalysis(in: organization, asOf: today) else {
+        guard let found = try await db.refreshRetentionAlerts(in: organization, asOf: LocalDate(Date(), in: organization.zone)) else {
             throw CLIError("\(organization.name) has no orders yet: import them with `rumbo import orders FILE --org \(organization.slug)`.")
         }
-        analysis = found
+        refresh = found
     } catch let error as AnalyticsError {
         throw CLIError("\(organization.name): the customers could not be scored: \(error.message)")
     }
-    let raised = try await db.refreshRetentionAlerts(analysis, in: organization.id)
-    let open = try await db.retentionAlerts(in: organization.id, openOnly: true, limit: 100_000)
-    say("\(analysis.atRisk.count) customer(s) at risk (P(alive) < \(analysis.settings.threshold)); \(open.count) open alert(s), \(raised.count) new.")
-    // Alerts a webhook has not taken yet (new ones, and earlier failures) are posted again.
-    let pending = open.filter { $0.deliveredAt == nil }
-    switch try await db.deliverRetentionAlerts(pending, analysis: analysis, organization: organization) {
+    let settings = refresh.analysis.settings
+    say("\(refresh.analysis.atRisk.count) customer(s) at risk (P(alive) < \(settings.threshold)); \(refresh.open.count) open alert(s), \(refresh.raised.count) new.")
+    let pending = refresh.undelivered
+    switch try await db.deliverRetentionAlerts(pending, analysis: refresh.analysis, organization: organization) {
     case .none: if !pending.isEmpty { say("No webhook is set: the alerts show in the app only.") }
-    case .success: say("Posted \(pending.count) alert(s) to \(analysis.settings.webhookURL ?? "").")
+    case .success: say("Posted \(pending.count) alert(s) to \(settings.webhookURL ?? "").")
     case .failure(let failure):
-        throw CLIError("The webhook \(analysis.settings.webhookURL ?? "") did not take the alerts (\(failure.reason)); they are kept in the app. Check the address and run again.")
+        throw CLIError("The webhook \(settings.webhookURL ?? "") did not take the alerts (\(failure.reason)); they are kept in the app. Check the address and run again.")
     }
 }
 
