@@ -78,6 +78,22 @@ public struct KeyResultState: Hashable, Sendable, Codable {
     /// The latest check-in's confidence, shown beside the status and never replacing it.
     public var confidence: Int?
     public var lastCheckIn: Date?
+    /// The value expected on the due date, the probability of reaching the target and the pace
+    /// still needed; `status` follows its probability when it has one.
+    public var forecast: Forecast
+
+    /// The key result's health on the probability scale, 0…1: the forecast's probability, or for
+    /// a key result judged by pace, its pace ratio mapped so the two rules' thresholds coincide
+    /// (0.9 of pace ↔ 0.7, 0.6 of pace ↔ 0.4 with the standard rules).
+    public func health(rules: StatusRules = .standard, kind: KeyResult.Kind) -> Double {
+        if forecast.method == .trend, let probability = forecast.probability { return probability }
+        let ratio = min(kind.isThreshold ? progress : (expectedProgress <= 0 ? 1 : progress / expectedProgress), 1)
+        let points = [(0.0, 0.0), (rules.paceYellow, rules.probabilityYellow), (rules.paceGreen, rules.probabilityGreen), (1.0, 1.0)]
+        for ((x0, y0), (x1, y1)) in zip(points, points.dropFirst()) where ratio <= x1 {
+            return x1 > x0 ? y0 + (ratio - x0) / (x1 - x0) * (y1 - y0) : y1
+        }
+        return 1
+    }
 }
 
 extension KeyResult {
@@ -150,17 +166,20 @@ extension KeyResult {
     }
 
     /// Everything the interfaces show about this key result on `day`, from its check-in history.
-    /// Status here is the pace rule, judged on the day of the latest value: a team that checks in
-    /// weekly and was on pace on Monday is still on pace on Sunday (staleness is the coach's job).
-    /// The probabilistic forecast replaces it where history allows.
-    public func state(history: [CheckIn], on day: LocalDate, rules: StatusRules = .standard) -> KeyResultState {
+    /// Status follows the forecast's probability of reaching the target where the history allows a
+    /// trend; otherwise it is the pace rule, judged on the day of the latest value: a team that
+    /// checks in weekly and was on pace on Monday is still on pace on Sunday (staleness is the
+    /// coach's job).
+    public func state(
+        history: [CheckIn], on day: LocalDate, rules: StatusRules = .standard, forecaster: LocalTrendForecaster = LocalTrendForecaster()
+    ) -> KeyResultState {
         let known = history.filter { $0.day <= day }.sorted { $0.recordedAt < $1.recordedAt }
         let latest = known.last
         let expected = expectedProgress(on: latest?.day ?? day)
         var state = KeyResultState(
             currentValue: latest?.value, progress: 0, rawProgress: 0, expectedProgress: expected,
             currentlyCompliant: nil, compliantPeriods: nil, measuredPeriods: nil, status: .onTrack, confidence: latest?.confidence,
-            lastCheckIn: latest?.recordedAt)
+            lastCheckIn: latest?.recordedAt, forecast: forecaster.forecast(self, history: known, on: day))
         if kind.isThreshold {
             let (compliant, measured) = compliance(history: known, on: day)
             let share = measured == 0 ? 0 : Double(compliant) / Double(measured)
@@ -178,11 +197,14 @@ extension KeyResult {
             state.progress = progress(of: value)
             state.status = rules.status(paceRatio: paceRatio(progress: state.progress, expected: expected))
         }
+        if state.forecast.method == .trend, let probability = state.forecast.probability {
+            state.status = rules.status(probability: probability)
+        }
         return state
     }
 
     /// Actual over expected progress; at the very start nothing is expected yet, so the pace is fine.
-    func paceRatio(progress: Double, expected: Double) -> Double {
+    public func paceRatio(progress: Double, expected: Double) -> Double {
         expected <= 0 ? 1 : progress / expected
     }
 }
@@ -195,19 +217,14 @@ extension Objective {
         return keyResults.reduce(0) { $0 + $1.weight * $1.progress } / totalWeight
     }
 
-    /// The objective's light: the weighted mean of its key results' pace ratios (each capped at 1,
-    /// so one over-achiever cannot hide a red), through the same thresholds.
+    /// The objective's light: the weighted mean of its key results' health (the probability of
+    /// reaching the target, or the pace ratio on the same scale), each capped at 1 so one
+    /// over-achiever cannot hide a red, through the probability thresholds.
     public static func status(of keyResults: [(weight: Double, state: KeyResultState, kind: KeyResult.Kind)], rules: StatusRules = .standard) -> Status {
         let totalWeight = keyResults.reduce(0) { $0 + $1.weight }
         guard totalWeight > 0 else { return .onTrack }
-        let ratio = keyResults.reduce(0.0) { sum, item in
-            let r: Double =
-                item.kind.isThreshold
-                ? item.state.progress
-                : (item.state.expectedProgress <= 0 ? 1 : item.state.progress / item.state.expectedProgress)
-            return sum + item.weight * min(r, 1)
-        } / totalWeight
-        return rules.status(paceRatio: ratio)
+        let health = keyResults.reduce(0.0) { $0 + $1.weight * $1.state.health(rules: rules, kind: $1.kind) } / totalWeight
+        return rules.status(probability: health)
     }
 }
 

@@ -175,10 +175,12 @@ struct RollUpTests {
         func state(_ progress: Double, expected: Double) -> KeyResultState {
             KeyResultState(
                 currentValue: nil, progress: progress, rawProgress: progress, expectedProgress: expected, currentlyCompliant: nil,
-                compliantPeriods: nil, measuredPeriods: nil, status: .onTrack, confidence: nil, lastCheckIn: nil)
+                compliantPeriods: nil, measuredPeriods: nil, status: .onTrack, confidence: nil, lastCheckIn: nil,
+                forecast: Forecast(method: .pace, observations: 0))
         }
-        // Ratios 2.0 (capped to 1) and 0.6: mean 0.8, yellow. Uncapped it would read 1.3, green.
-        let status = Objective.status(of: [(1, state(1, expected: 0.5), .increase), (1, state(0.3, expected: 0.5), .increase)])
+        // Pace ratios 2.0 (capped to 1, health 1) and 0.4 (health 0.27): mean 0.63, yellow.
+        // Uncapped, the over-achiever's ratio of 2 would lift the mean into green.
+        let status = Objective.status(of: [(1, state(1, expected: 0.5), .increase), (1, state(0.2, expected: 0.5), .increase)])
         #expect(status == .atRisk)
         #expect(Objective.status(of: [(1, state(0.5, expected: 0.5), .increase)]) == .onTrack)
     }
