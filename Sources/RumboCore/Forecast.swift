@@ -71,8 +71,18 @@ public struct LocalTrendForecaster: Sendable {
     /// The z of the 80% central range.
     static let z80 = 1.2815515655446004
 
-    /// The forecast for `keyResult` on `day` from the check-ins known by then.
+    /// The forecast for `keyResult` on `day` from the check-ins known by then. Absurd magnitudes
+    /// (±1e308) can overflow the arithmetic; such numbers are left out rather than shown as ∞.
     public func forecast(_ keyResult: KeyResult, history: [CheckIn], on day: LocalDate) -> Forecast {
+        var forecast = unchecked(keyResult, history: history, on: day)
+        for field in [\Forecast.expected, \.low, \.high, \.probability, \.requiredPacePerWeek, \.trendPerWeek] where forecast[keyPath: field]?.isFinite == false {
+            forecast[keyPath: field] = nil
+        }
+        if forecast.method == .trend, forecast.probability == nil { forecast = Forecast(method: .pace, observations: forecast.observations) }
+        return forecast
+    }
+
+    func unchecked(_ keyResult: KeyResult, history: [CheckIn], on day: LocalDate) -> Forecast {
         let known = history.filter { $0.day <= day }.sorted { $0.recordedAt < $1.recordedAt }
         // One value per day: the day's last word.
         var byDay: [(day: LocalDate, value: Double)] = []

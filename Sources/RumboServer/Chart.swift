@@ -4,7 +4,8 @@ import RumboCore
 /// Server-side SVG charts: no JavaScript, readable on a phone, every label escaped.
 enum Chart {
     /// A key result's check-in history from its start to its due date, against the target (or
-    /// threshold) line, with the straight line from baseline to target that "on pace" means.
+    /// threshold) line, with the straight line from baseline to target that "on pace" means and,
+    /// where a trend was fitted, the forecast's 80% range fanning out to the due date.
     static func history(of summary: KeyResultSummary, today: LocalDate, language: Language) -> String {
         let kr = summary.keyResult
         let format = Formatter(language: language)
@@ -15,8 +16,10 @@ enum Chart {
 
         // Plotting clamps absurd magnitudes so the geometry stays finite; labels keep the real values.
         let limit = 1e12
-        let points = summary.history.map { (day: $0.day, value: min(max($0.value, -limit), limit)) }
-        let values = (points.map(\.value) + [kr.target, kr.baseline, kr.stretch].compactMap { $0 }).map { min(max($0, -limit), limit) }
+        let points = summary.history.filter { $0.day <= today }.map { (day: $0.day, value: min(max($0.value, -limit), limit)) }
+        let forecast = summary.state.forecast
+        let fan = forecast.method == .trend ? forecast : nil
+        let values = (points.map(\.value) + [kr.target, kr.baseline, kr.stretch, fan?.low, fan?.high].compactMap { $0 }).map { min(max($0, -limit), limit) }
         var low = values.min() ?? 0, high = values.max() ?? 1
         if low == high { low -= 1; high += 1 }
         let pad = (high - low) * 0.08
@@ -51,6 +54,12 @@ enum Chart {
         }
         if today >= kr.start && today <= kr.due {
             svg += "<line class=\"today\" x1=\"\(f(x(today)))\" x2=\"\(f(x(today)))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\"/>"
+        }
+        if let fan, let last = points.last, let low = fan.low, let high = fan.high, let expected = fan.expected, last.day < kr.due {
+            let corners = [(last.day, last.value), (kr.due, high), (kr.due, low)].map { "\(f(x($0.0))),\(f(y($0.1)))" }.joined(separator: " ")
+            svg += "<polygon class=\"band forecast-band\" points=\"\(corners)\"><title>\(escape(Strings.text("forecast_range", language))): "
+            svg += "\(escape(format.value(low, unit: kr.unit)))–\(escape(format.value(high, unit: kr.unit)))</title></polygon>"
+            svg += "<line class=\"forecast-line\" x1=\"\(f(x(last.day)))\" y1=\"\(f(y(last.value)))\" x2=\"\(f(x(kr.due)))\" y2=\"\(f(y(expected)))\"/>"
         }
         if !points.isEmpty {
             let path = points.map { "\(f(x($0.day))),\(f(y($0.value)))" }.joined(separator: " ")

@@ -215,6 +215,18 @@ enum Strings {
         "role_member": ("member", "miembro"),
         "role_viewer": ("viewer", "lector"),
         "what": ("What", "Qué"),
+        "forecast": ("Forecast", "Previsión"),
+        "forecast_trend": ("On %@ the trend points to %@ (80% range %@–%@): %@ probability of reaching the target.", "Al %@ la tendencia apunta a %@ (rango del 80 %: %@–%@): %@ de probabilidad de alcanzar la meta."),
+        "forecast_trend_threshold": ("On %@ the trend points to %@ (80% range %@–%@): %@ probability of being on the right side of the threshold.", "Al %@ la tendencia apunta a %@ (rango del 80 %: %@–%@): %@ de probabilidad de estar del lado bueno del umbral."),
+        "forecast_pace": ("Too little history for a trend (%@ check-ins; 4 on different days over 2 weeks are needed): the status follows the straight line from the baseline to the target.", "Poco historial para ver una tendencia (%@ check-ins; hacen falta 4 en días distintos a lo largo de 2 semanas): el estado sigue la línea recta de la línea base a la meta."),
+        "forecast_final": ("The due date has passed: final value %@.", "La fecha límite pasó: valor final %@."),
+        "required_pace": ("%@ per week needed from now until %@.", "Hace falta %@ por semana desde hoy hasta el %@."),
+        "trend_pace": ("The trend so far: %@ per week.", "La tendencia hasta ahora: %@ por semana."),
+        "target_reached_pace": ("Already at the target: hold it until %@.", "Ya en la meta: hay que mantenerla hasta el %@."),
+        "probability": ("Probability", "Probabilidad"),
+        "within_noise": ("within noise", "dentro del ruido"),
+        "within_noise_hint": ("The change from the previous value is inside this value's 95% interval: it may be chance.", "El cambio respecto al valor anterior cae dentro del intervalo del 95 % de este valor: puede ser azar."),
+        "forecast_range": ("forecast range (80%)", "rango de previsión (80 %)"),
     ]
 
     /// The whole table in one language, for templates.
@@ -225,6 +237,14 @@ enum Strings {
     static func text(_ key: String, _ language: Language) -> String {
         guard let entry = table[key] else { return key }
         return language == .spanish ? entry.es : entry.en
+    }
+
+    /// The string with each `%@` replaced by the next argument, in order.
+    static func text(_ key: String, _ language: Language, _ arguments: String...) -> String {
+        var pieces = text(key, language).components(separatedBy: "%@")
+        var result = pieces.removeFirst()
+        for (index, piece) in pieces.enumerated() { result += (index < arguments.count ? arguments[index] : "") + piece }
+        return result
     }
 }
 

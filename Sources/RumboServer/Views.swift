@@ -129,7 +129,35 @@ struct PageContext {
             "status": status(state.status), "confidence": state.confidence.map(String.init) ?? "",
             "has_confidence": state.confidence != nil, "owner": summary.owner?.name ?? "",
             "compliant": state.currentlyCompliant.map { Strings.text($0 ? "compliant_now" : "not_compliant_now", language) } ?? "",
+            "probability": state.forecast.probability.map(format.percent) ?? "",
+            "has_probability": state.forecast.method == .trend,
+            "forecast_text": forecastText(kr, state.forecast), "pace_text": paceText(kr, state),
         ]
+    }
+
+    /// One sentence on where the key result is heading, or why the pace rule decides.
+    func forecastText(_ kr: KeyResult, _ forecast: Forecast) -> String {
+        let value = { (number: Double?) in number.map { format.value($0, unit: kr.unit) } ?? "—" }
+        switch forecast.method {
+        case .trend:
+            return Strings.text(
+                kr.kind.isThreshold ? "forecast_trend_threshold" : "forecast_trend", language, format.day(kr.due), value(forecast.expected),
+                value(forecast.low), value(forecast.high), forecast.probability.map(format.percent) ?? "—")
+        case .pace: return Strings.text("forecast_pace", language, String(forecast.observations))
+        case .final: return Strings.text("forecast_final", language, value(forecast.expected))
+        }
+    }
+
+    /// "+1.8 pts per week needed from now until Dec 31, 2026." beside the trend's own pace.
+    func paceText(_ kr: KeyResult, _ state: KeyResultState) -> String {
+        guard let required = state.forecast.requiredPacePerWeek else { return "" }
+        let signed = { (number: Double) in (number > 0 ? "+" : "") + format.value(number, unit: kr.unit) }
+        var text =
+            kr.meetsTarget(state.currentValue ?? kr.effectiveBaseline)
+            ? Strings.text("target_reached_pace", language, format.day(kr.due))
+            : Strings.text("required_pace", language, signed(required), format.day(kr.due))
+        if let trend = state.forecast.trendPerWeek { text += " " + Strings.text("trend_pace", language, signed(trend)) }
+        return text
     }
 
     func initiative(_ initiative: Initiative) -> [String: Any] {
@@ -140,13 +168,15 @@ struct PageContext {
         ]
     }
 
-    func checkIn(_ checkIn: CheckIn, keyResult: KeyResult, people: [String: Person]) -> [String: Any] {
+    /// A check-in row; `previous` is the check-in before it, to flag a change within noise.
+    func checkIn(_ checkIn: CheckIn, keyResult: KeyResult, people: [String: Person], previous: CheckIn? = nil) -> [String: Any] {
         [
             "date": format.day(checkIn.day), "value": format.value(checkIn.value, unit: keyResult.unit),
             "confidence": checkIn.confidence.map(String.init) ?? "—", "note": checkIn.note, "blockers": checkIn.blockers, "has_blockers": !checkIn.blockers.isEmpty,
             "author": checkIn.authorID.flatMap { people[$0]?.name } ?? "", "source": Strings.text(checkIn.source.rawValue, language),
             "automatic": checkIn.source == .automatic,
             "provenance": checkIn.provenance.map(provenance) ?? "",
+            "within_noise": previous.flatMap(checkIn.isWithinNoise) == true,
         ]
     }
 

@@ -143,7 +143,9 @@ struct WebRoutes: Sendable {
             "due": page.format.day(keyResult.due), "start": page.format.day(keyResult.start),
             "expected": page.format.percent(state.expectedProgress),
             "chart": Chart.history(of: summary, today: data.evaluationDay(today: today), language: page.language),
-            "history": summary.history.reversed().map { page.checkIn($0, keyResult: keyResult, people: people) },
+            "history": zip(summary.history, [nil] + summary.history.dropLast()).reversed().map {
+                page.checkIn($0, keyResult: keyResult, people: people, previous: $1)
+            },
             "has_history": !summary.history.isEmpty,
             "initiatives": summary.initiatives.map(page.initiative), "has_initiatives": !summary.initiatives.isEmpty,
             "can_check_in": try await page.canCheckIn(summary.keyResult, teamID: objective.teamID, cycle: data.cycle, access: access),

@@ -152,7 +152,7 @@ struct OKR: AsyncParsableCommand {
                 }
                 var rows = Rows(columns: [
                     "cycle", "team", "objective", "key_result_id", "key_result", "kind", "value", "target", "unit", "progress", "status",
-                    "confidence",
+                    "probability", "forecast", "pace_per_week", "confidence",
                 ])
                 for team in data.summaries(today: today) {
                     for objective in team.objectives {
@@ -161,6 +161,8 @@ struct OKR: AsyncParsableCommand {
                                 data.cycle.name, team.team.name, objective.objective.title, kr.keyResult.id, kr.keyResult.title,
                                 kr.keyResult.kind.rawValue, kr.state.currentValue.map(plainNumber) ?? "", plainNumber(kr.keyResult.target),
                                 kr.keyResult.unit, String(format: "%.2f", kr.state.progress), kr.state.status.rawValue,
+                                kr.state.forecast.probability.map { String(format: "%.2f", $0) } ?? "",
+                                kr.state.forecast.expected.map(plainNumber) ?? "", kr.state.forecast.requiredPacePerWeek.map(plainNumber) ?? "",
                                 kr.state.confidence.map(String.init) ?? "",
                             ])
                         }
@@ -195,6 +197,8 @@ struct OKR: AsyncParsableCommand {
                     if format == .table {
                         print(
                             "  \(kr.keyResult.id)  \(kr.keyResult.title): \(kr.state.currentValue.map(plainNumber) ?? "—") → \(plainNumber(kr.keyResult.target)) \(kr.keyResult.unit)  progress \(Int(kr.state.progress * 100))%  \(kr.state.status.rawValue)"
+                                + (kr.state.forecast.probability.map { "  P(target) \(Int(($0 * 100).rounded()))%" } ?? "")
+                                + (kr.state.forecast.expected.map { "  forecast \(plainNumber($0))" } ?? "")
                         )
                     }
                     for c in kr.history {
