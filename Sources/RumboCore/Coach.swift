@@ -79,7 +79,7 @@ public enum OKRCoach {
         }
         let rootTeams = Set(data.teams.filter { $0.parentID == nil }.map(\.id))
         let initiativeKRs = Set(data.initiatives.filter { $0.status != .cancelled }.flatMap(\.keyResultIDs))
-        let lastCheckIn = Dictionary(grouping: data.checkIns, by: \.keyResultID).mapValues { $0.map(\.day).max()! }
+        let stale = Dictionary(uniqueKeysWithValues: data.staleKeyResults(today: today).map { ($0.keyResult.id, $0) })
 
         for team in data.teams {
             let objectives = data.objectives.filter { $0.teamID == team.id }
@@ -170,16 +170,13 @@ public enum OKRCoach {
                     "«\(title)» has no initiative: what will the team do to move it?",
                     "«\(title)» no tiene iniciativas: ¿qué hará el equipo para moverlo?")
             }
-            if data.cycle.status == .active, kr.start != KeyResult.unsetDate, kr.start.days(until: today) > 7 {
-                let last = lastCheckIn[kr.id]
-                if last.map({ $0.days(until: today) > 7 }) ?? true {
-                    let since = last.map { "since \($0)" } ?? "ever"
-                    let desde = last.map { "desde el \($0)" } ?? "nunca"
-                    add(
-                        "stale_check_in", .keyResult, kr.id, title,
-                        "«\(title)» has had no check-in \(since): a weekly value keeps the status honest.",
-                        "«\(title)» no tiene check-in \(desde): un valor semanal mantiene el estado honesto.")
-                }
+            if let stale = stale[kr.id] {
+                let since = stale.lastCheckIn.map { "since \($0)" } ?? "ever"
+                let desde = stale.lastCheckIn.map { "desde el \($0)" } ?? "nunca"
+                add(
+                    "stale_check_in", .keyResult, kr.id, title,
+                    "«\(title)» has had no check-in \(since): a weekly value keeps the status honest.",
+                    "«\(title)» no tiene check-in \(desde): un valor semanal mantiene el estado honesto.")
             }
         }
         return findings.sorted { ($0.severity, $0.rule, $0.subjectTitle) < ($1.severity, $1.rule, $1.subjectTitle) }

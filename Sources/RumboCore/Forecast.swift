@@ -104,9 +104,11 @@ public struct LocalTrendForecaster: Sendable {
             return Forecast(method: .pace, requiredPacePerWeek: required, observations: byDay.count)
         }
         let probability = keyResult.probabilityOfMeetingTarget(mean: prediction.mean, sd: prediction.sd)
+        // A percentage cannot leave 0–100, however steep the trend: the range shown stays inside.
+        let bound = { (value: Double) in keyResult.unit == "%" ? min(max(value, 0), 100) : value }
         return Forecast(
-            method: .trend, expected: prediction.mean, low: prediction.mean - Self.z80 * prediction.sd,
-            high: prediction.mean + Self.z80 * prediction.sd, probability: probability, requiredPacePerWeek: required,
+            method: .trend, expected: bound(prediction.mean), low: bound(prediction.mean - Self.z80 * prediction.sd),
+            high: bound(prediction.mean + Self.z80 * prediction.sd), probability: probability, requiredPacePerWeek: required,
             trendPerWeek: fit.slope * fit.scale, observations: byDay.count)
     }
 

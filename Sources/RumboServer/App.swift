@@ -56,6 +56,7 @@ public func buildRouter(store: Store, configuration: ServerConfiguration) async 
     web.register(on: router)
     DataRoutes(web: web).register(on: router)
     RetentionRoutes(web: web).register(on: router)
+    ReviewRoutes(web: web, renderer: ReportRenderer(templates: templates, styleSheet: resources.text("rumbo.css") ?? "")).register(on: router)
     AccountRoutes(store: store, templates: templates, configuration: configuration, access: access).register(on: router)
     let api = APIRoutes(store: store, configuration: configuration, access: access)
     api.register(on: router)
@@ -105,6 +106,8 @@ struct StaticResources: Sendable {
         }
         return StaticResources(files: files)
     }
+
+    func text(_ name: String) -> String? { files[name].map { String(buffer: $0.body) } }
 
     func response(for name: String) -> Response? {
         guard let file = files[name] else { return nil }

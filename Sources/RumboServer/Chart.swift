@@ -30,7 +30,6 @@ enum Chart {
         let totalDays = Double(max(kr.start.days(until: kr.due), 1))
         func x(_ day: LocalDate) -> Double { left + plotWidth * min(max(Double(kr.start.days(until: day)) / totalDays, 0), 1) }
         func y(_ value: Double) -> Double { top + plotHeight * (1 - (min(max(value, -limit), limit) - low) / (high - low)) }
-        func f(_ number: Double) -> String { String(format: "%.1f", number) }
 
         var svg = """
             <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
@@ -74,6 +73,9 @@ enum Chart {
     }
 
     static func escape(_ text: String) -> String { HTMLResponse.escape(text) }
+
+    /// Coordinates to one decimal: enough for a crisp line, short enough to keep the SVG small.
+    static func f(_ number: Double) -> String { String(format: "%.1f", number) }
 
     /// Round grid values (1, 2 or 5 × a power of ten apart) between `low` and `high`.
     static func niceTicks(from low: Double, to high: Double, count: Double = 4) -> [Double] {

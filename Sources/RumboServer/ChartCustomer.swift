@@ -8,7 +8,6 @@ extension Chart {
         let width = 400.0, height = 140.0
         let left = 44.0, right = 10.0, top = 10.0, bottom = 24.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func f(_ number: Double) -> String { String(format: "%.1f", number) }
         let span = Double(max(start.days(until: end), 1))
         func x(_ day: LocalDate) -> Double { left + plotWidth * min(max(Double(start.days(until: day)) / span, 0), 1) }
         let highest = max(days.map(\.amount).max() ?? 1, 1)
@@ -38,7 +37,6 @@ extension Chart {
         let width = 400.0, height = 180.0
         let left = 44.0, right = 10.0, top = 12.0, bottom = 24.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func f(_ number: Double) -> String { String(format: "%.1f", number) }
         var svg = """
             <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="alive-title" xmlns="http://www.w3.org/2000/svg">
             <title id="alive-title">\(escape(Strings.text("customer_alive_chart", language)))</title>

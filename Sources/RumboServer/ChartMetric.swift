@@ -10,7 +10,6 @@ extension Chart {
         let width = 400.0, height = 220.0
         let left = 44.0, right = 10.0, top = 14.0, bottom = 26.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        func f(_ number: Double) -> String { String(format: "%.1f", number) }
         let title = Strings.text("metric_chart_title", language)
         var svg = """
             <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="metric-chart-title" xmlns="http://www.w3.org/2000/svg">

@@ -40,9 +40,21 @@ enum HTMLResponse {
     }
 }
 
-/// Builds the plain dictionaries the Mustache templates render, from the core's summaries.
-/// Views are tested without a database: give them a `CycleData` made in memory.
-struct PageContext {
+/// Builds the plain dictionaries the Mustache templates render, from the core's summaries, in one
+/// language: the web pages (`PageContext`) and the files of `rumbo report` (`ReportPresenter`)
+/// share it. Views are tested without a database: give them a `CycleData` made in memory.
+protocol Presenting {
+    var language: Language { get }
+    var organization: Organization { get }
+}
+
+/// The presenter of pages and reports made outside a request.
+struct ReportPresenter: Presenting {
+    let language: Language
+    let organization: Organization
+}
+
+struct PageContext: Presenting {
     let language: Language
     let organization: Organization
     let organizations: [Organization]
@@ -52,8 +64,6 @@ struct PageContext {
     let principal: Principal
     let csrfToken: String
     let canManageAccess: Bool
-
-    var format: Formatter { Formatter(language: language) }
 
     /// What every page shows: strings, language switch, organization switch.
     func base(title: String) -> [String: Any] {
@@ -82,6 +92,10 @@ struct PageContext {
             ["id": $0.id, "name": "\($0.name) · \(Strings.text($0.status.rawValue, language))", "selected": $0.id == data.cycle.id]
         }
     }
+}
+
+extension Presenting {
+    var format: Formatter { Formatter(language: language) }
 
     func cycle(_ cycle: Cycle) -> [String: Any] {
         [
@@ -192,7 +206,7 @@ struct PageContext {
     }
 
     /// Whole percent 0…100, the suffix of the `w-N` / `x-N` classes: the CSP allows no inline styles.
-    private func width(_ fraction: Double) -> String { String(Int((min(max(fraction.isFinite ? fraction : 0, 0), 1) * 100).rounded())) }
+    func width(_ fraction: Double) -> String { String(Int((min(max(fraction.isFinite ? fraction : 0, 0), 1) * 100).rounded())) }
 }
 
 func percentEncode(_ text: String) -> String {

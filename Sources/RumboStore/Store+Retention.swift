@@ -307,9 +307,9 @@ public struct WebhookFailure: Error, Sendable {
 }
 
 /// Outgoing webhooks.
-enum Webhook {
+public enum Webhook {
     /// POSTs the JSON document; a 2xx answer within 10 seconds is a delivery.
-    static func post(_ payload: some Encodable, to url: URL) async -> Result<Void, WebhookFailure> {
+    public static func post(_ payload: some Encodable, to url: URL) async -> Result<Void, WebhookFailure> {
         var request = URLRequest(url: url, timeoutInterval: 10)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -236,6 +236,7 @@ extension Store {
             ]
         ),
         (5, "at-risk settings and alerts", retentionMigration),
+        (6, "retrospective lessons", rhythmMigration),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction. Returns their versions.

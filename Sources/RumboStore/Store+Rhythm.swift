@@ -1,0 +1,98 @@
+import Foundation
+import RumboAnalytics
+import RumboCore
+import SQLKit
+
+/// A lesson written in a cycle's retrospective.
+public struct Lesson: Sendable, Hashable, Codable {
+    public var id: String
+    public var cycleID: String
+    public var teamID: String?
+    public var text: String
+    public var author: String
+    public var createdAt: Date
+}
+
+extension Store {
+    static let rhythmMigration: [String] = [
+        """
+        CREATE TABLE cycle_lessons (
+            org_id TEXT NOT NULL REFERENCES organizations (org_id), id TEXT NOT NULL, cycle_id TEXT NOT NULL, team_id TEXT,
+            text TEXT NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (org_id, id))
+        """,
+        "CREATE INDEX cycle_lessons_by_cycle ON cycle_lessons (org_id, cycle_id, created_at)",
+    ]
+
+    /// The longest lesson, in characters.
+    public static let maximumLessonLength = 2_000
+
+    /// Records a lesson of a cycle (optionally of one team). The text is required and at most
+    /// 2,000 characters; the cycle and the team must exist.
+    @discardableResult
+    public func addLesson(_ text: String, cycleID: String, teamID: String?, author: String, in org: String, by actor: String, now: Date = Date())
+        async throws -> Lesson
+    {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw RumboError(.invalid, field: "text", en: "Write the lesson: what would you do differently next cycle?", es: "Escribe la lección: ¿qué harías distinto el próximo ciclo?")
+        }
+        guard trimmed.count <= Self.maximumLessonLength, !trimmed.contains("\u{0}") else {
+            throw RumboError(
+                .invalid, field: "text", en: "A lesson is at most \(Self.maximumLessonLength) characters; split it in two.",
+                es: "Una lección tiene como máximo \(Self.maximumLessonLength) caracteres; divídela en dos.")
+        }
+        let lesson = Lesson(id: Identifier.make("lsn"), cycleID: cycleID, teamID: teamID, text: trimmed, author: author, createdAt: now)
+        try await transaction { db in
+            _ = try await Self.fetch(Cycle.self, id: cycleID, org: org, db: db)
+            if let teamID { _ = try await Self.fetch(Team.self, id: teamID, org: org, db: db) }
+            try await db.raw(
+                """
+                INSERT INTO cycle_lessons (org_id, id, cycle_id, team_id, text, author, created_at)
+                VALUES (\(bind: org), \(bind: lesson.id), \(bind: cycleID), \(bind: teamID), \(bind: trimmed), \(bind: author), \(bind: Int64(now.timeIntervalSince1970 * 1000)))
+                """
+            ).run()
+            try await Store.audit(org: org, actor: actor, action: "lesson.create", entity: "lesson", id: lesson.id, db: db, now: now)
+        }
+        return lesson
+    }
+
+    /// A cycle's lessons, oldest first (of one team and the whole cycle's when `teamIDs` is given).
+    public func lessons(cycleID: String, teamIDs: Set<String>? = nil, in org: String) async throws -> [Lesson] {
+        let rows = try await read { db in
+            try await db.raw("SELECT * FROM cycle_lessons WHERE org_id = \(bind: org) AND cycle_id = \(bind: cycleID) ORDER BY created_at, id").all()
+        }
+        return try rows.map { row in
+            Lesson(
+                id: try row.text("id"), cycleID: try row.text("cycle_id"), teamID: try row.optionalText("team_id"), text: try row.text("text"),
+                author: try row.text("author"), createdAt: Date(timeIntervalSince1970: Double(try row.decode(column: "created_at", as: Int64.self)) / 1000))
+        }.filter { lesson in teamIDs.map { ids in lesson.teamID.map(ids.contains) ?? true } ?? true }
+    }
+
+    /// The review's initiative impacts, with those of key results bound to a metric computed by
+    /// the metric engine over the 28 days before the initiative's start and the days from it
+    /// (with 95% intervals), instead of from check-ins.
+    public func initiativeImpacts(_ review: MonthlyReview, in organization: Organization, asOf: Date) async throws -> [InitiativeImpact] {
+        let bindings = try await bindings(in: organization.id)
+        var result: [InitiativeImpact] = []
+        for impact in review.impacts {
+            guard let binding = bindings[impact.keyResult.id], let start = impact.initiative.start else {
+                result.append(impact)
+                continue
+            }
+            let windows = InitiativeImpact.windows(start: start, day: review.day)
+            func measure(_ range: ClosedRange<LocalDate>?) async throws -> InitiativeImpact.Measure? {
+                guard let range else { return nil }
+                let query = MetricQuery(
+                    metricID: binding.metricID, period: .day, rollingDays: range.lowerBound.days(until: range.upperBound) + 1,
+                    from: range.upperBound, to: range.upperBound, filters: binding.filters, asOf: asOf)
+                guard let value = try await computeMetric(query, in: organization).first, let number = value.value else { return nil }
+                return .init(value: number, low: value.low, high: value.high, n: value.n, from: range.lowerBound, to: range.upperBound)
+            }
+            result.append(
+                InitiativeImpact(
+                    initiative: impact.initiative, keyResult: impact.keyResult, before: try await measure(windows.before),
+                    after: try await measure(windows.after), source: .metric))
+        }
+        return result
+    }
+}
