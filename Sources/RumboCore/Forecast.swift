@@ -54,7 +54,9 @@ public struct Forecast: Hashable, Sendable, Codable {
 /// chosen by profile likelihood on a small grid, which is stable on the 4–15 points a quarter has.
 /// With both ratios zero the model is an ordinary straight-line fit, whose forecast variance
 /// already carries the uncertainty of the fitted slope; the drift terms widen it for histories
-/// that bend (plateaus, shocks). Small samples get the Student-style inflation ν / (ν − 2).
+/// that bend (plateaus, shocks). The noise scale is estimated from few points, so the forecast is a
+/// Student t with as many degrees of freedom as innovations, whose heavier tails keep a handful
+/// of tidy check-ins from producing certainties.
 public struct LocalTrendForecaster: Sendable {
     /// Fewer distinct days than this and the pace rule decides.
     public var minimumObservations: Int
@@ -68,8 +70,6 @@ public struct LocalTrendForecaster: Sendable {
 
     static let levelRatios: [Double] = [0, 0.05, 0.25, 1]
     static let slopeRatios: [Double] = [0, 0.005, 0.05, 0.25]
-    /// The z of the 80% central range.
-    static let z80 = 1.2815515655446004
 
     /// The forecast for `keyResult` on `day` from the check-ins known by then. Absurd magnitudes
     /// (±1e308) can overflow the arithmetic; such numbers are left out rather than shown as ∞.
@@ -103,12 +103,13 @@ public struct LocalTrendForecaster: Sendable {
         else {
             return Forecast(method: .pace, requiredPacePerWeek: required, observations: byDay.count)
         }
-        let probability = keyResult.probabilityOfMeetingTarget(mean: prediction.mean, sd: prediction.sd)
+        let probability = keyResult.probabilityOfMeetingTarget(mean: prediction.mean, scale: prediction.scale, degreesOfFreedom: fit.degreesOfFreedom)
         // A percentage cannot leave 0–100, however steep the trend: the range shown stays inside.
         let bound = { (value: Double) in keyResult.unit == "%" ? min(max(value, 0), 100) : value }
+        let half = StudentT.quantile(0.9, degreesOfFreedom: fit.degreesOfFreedom) * prediction.scale
         return Forecast(
-            method: .trend, expected: bound(prediction.mean), low: bound(prediction.mean - Self.z80 * prediction.sd),
-            high: bound(prediction.mean + Self.z80 * prediction.sd), probability: probability, requiredPacePerWeek: required,
+            method: .trend, expected: bound(prediction.mean), low: bound(prediction.mean - half),
+            high: bound(prediction.mean + half), probability: probability, requiredPacePerWeek: required,
             trendPerWeek: fit.slope * fit.scale, observations: byDay.count)
     }
 
@@ -124,13 +125,12 @@ public struct LocalTrendForecaster: Sendable {
         var scale: Double
         var offset: Double
 
-        /// The value observed `h` weeks after the last check-in: mean and standard deviation.
-        func predict(weeksAhead h: Double) -> (mean: Double, sd: Double)? {
+        /// The value observed `h` weeks after the last check-in: the t distribution's centre and scale.
+        func predict(weeksAhead h: Double) -> (mean: Double, scale: Double)? {
             let (p11, p12, p22) = p
             // P(h) = F P F' + Q(h), F = [[1, h], [0, 1]]; the integrated slope drift adds h³/3.
             let var11 = p11 + 2 * h * p12 + h * h * p22 + qLevel * h + qSlope * h * h * h / 3
-            let inflation = degreesOfFreedom > 2 ? Double(degreesOfFreedom) / Double(degreesOfFreedom - 2) : 3
-            let variance = (var11 + 1) * sigma2 * inflation
+            let variance = (var11 + 1) * sigma2
             let mean = level + slope * h
             guard variance.isFinite, variance >= 0, mean.isFinite else { return nil }
             return (mean * scale + offset, variance.squareRoot() * scale)
@@ -209,14 +209,54 @@ extension KeyResult {
         }
     }
 
-    /// P(value on the due date reaches the target) for a normal forecast.
-    func probabilityOfMeetingTarget(mean: Double, sd: Double) -> Double {
+    /// P(value on the due date reaches the target) for a t forecast.
+    func probabilityOfMeetingTarget(mean: Double, scale: Double, degreesOfFreedom: Int) -> Double {
         let below: Bool = kind == .decrease || kind == .keepBelow
-        guard sd > 0 else { return meetsTarget(mean) ? 1 : 0 }
-        let z = (target - mean) / sd
-        // P(X ≥ target) = ½·erfc(z/√2); P(X ≤ target) = ½·erfc(−z/√2).
-        let p = 0.5 * erfc((below ? -z : z) / 2.0.squareRoot())
+        guard scale > 0 else { return meetsTarget(mean) ? 1 : 0 }
+        let t = (target - mean) / scale
+        let p = below ? StudentT.cdf(t, degreesOfFreedom: degreesOfFreedom) : 1 - StudentT.cdf(t, degreesOfFreedom: degreesOfFreedom)
         return min(max(p, 0), 1)
+    }
+}
+
+/// Student's t distribution for whole degrees of freedom, by the finite sums of Abramowitz &
+/// Stegun 26.7.3–26.7.4 (exact, no special functions needed).
+enum StudentT {
+    static func cdf(_ t: Double, degreesOfFreedom: Int) -> Double {
+        let nu = max(degreesOfFreedom, 1)
+        guard t.isFinite else { return t > 0 ? 1 : 0 }
+        let theta = atan(t / Double(nu).squareRoot())
+        let c2 = cos(theta) * cos(theta)
+        var sum = 0.0
+        if nu % 2 == 1 {
+            var term = 1.0
+            if nu > 1 {
+                sum = 1
+                for k in stride(from: 3, through: nu - 2, by: 2) {
+                    term *= Double(k - 1) / Double(k) * c2
+                    sum += term
+                }
+            }
+            let a = (theta + (nu > 1 ? sin(theta) * cos(theta) * sum : 0)) * 2 / .pi
+            return 0.5 + a / 2
+        }
+        var term = 1.0
+        sum = 1
+        for k in stride(from: 2, through: nu - 2, by: 2) {
+            term *= Double(k - 1) / Double(k) * c2
+            sum += term
+        }
+        return 0.5 + sin(theta) * sum / 2
+    }
+
+    /// The p-quantile, by bisection (60 steps reach double precision on any sensible range).
+    static func quantile(_ p: Double, degreesOfFreedom: Int) -> Double {
+        var low = -1e3, high = 1e3
+        for _ in 0..<60 {
+            let mid = (low + high) / 2
+            if cdf(mid, degreesOfFreedom: degreesOfFreedom) < p { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
     }
 }
 

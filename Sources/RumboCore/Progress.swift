@@ -88,7 +88,7 @@ public struct KeyResultState: Hashable, Sendable, Codable {
     public func health(rules: StatusRules = .standard, kind: KeyResult.Kind) -> Double {
         if forecast.method == .trend, let probability = forecast.probability { return probability }
         let ratio = min(kind.isThreshold ? progress : (expectedProgress <= 0 ? 1 : progress / expectedProgress), 1)
-        let points = [(0.0, 0.0), (rules.paceYellow, rules.probabilityYellow), (rules.paceGreen, rules.probabilityGreen), (1.0, 1.0)]
+        let points = [(0.0, 0.05), (rules.paceYellow, rules.probabilityYellow), (rules.paceGreen, rules.probabilityGreen), (1.0, 0.85)]
         for ((x0, y0), (x1, y1)) in zip(points, points.dropFirst()) where ratio <= x1 {
             return x1 > x0 ? y0 + (ratio - x0) / (x1 - x0) * (y1 - y0) : y1
         }

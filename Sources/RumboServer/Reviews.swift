@@ -216,7 +216,7 @@ struct ReviewRoutes: Sendable {
     var store: Store { web.store }
 
     func register(on router: Router<Context>) {
-        router.get("/o/:org/reviews/:kind") { request, context in try await page(request, context, kind: try kind(context)) }
+        router.get("/o/:org/reviews/:kind") { request, context in try await page(request, context) }
         router.get("/o/:org/reviews/:kind/report.md") { request, context in try await download(request, context, .markdown) }
         router.get("/o/:org/reviews/:kind/report.html") { request, context in try await download(request, context, .html) }
         router.post("/o/:org/reviews/quarterly/lessons") { request, context in try await addLesson(request, context) }
@@ -233,10 +233,12 @@ struct ReviewRoutes: Sendable {
         request.uri.queryParameters.get("team").flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func page(_ request: Request, _ context: Context, kind: ReviewKind, lessonError: String? = nil, status: HTTPResponse.Status = .ok) async throws
-        -> Response
+    /// The review page; `kind` is read from the path (after signing in is checked) unless given.
+    func page(_ request: Request, _ context: Context, kind given: ReviewKind? = nil, lessonError: String? = nil, status: HTTPResponse.Status = .ok)
+        async throws -> Response
     {
         let page = try await web.pageContext(request, context)
+        let kind = try given ?? kind(context)
         let today = web.today(page.organization)
         let cycleID = request.uri.queryParameters.get("cycle")
         guard let data = try await store.cycleData(for: page.organization, cycleID: cycleID, today: today) else {
@@ -269,8 +271,8 @@ struct ReviewRoutes: Sendable {
     }
 
     func download(_ request: Request, _ context: Context, _ fileFormat: ReportFormat) async throws -> Response {
-        let kind = try kind(context)
         let page = try await web.pageContext(request, context)
+        let kind = try kind(context)
         let text = try await renderer.render(
             kind, as: fileFormat, store: store, organization: page.organization, cycleID: request.uri.queryParameters.get("cycle"),
             teamID: teamID(request), language: page.language, now: web.configuration.clock())

@@ -17,7 +17,7 @@ struct Rumbo: AsyncParsableCommand {
             Data lives in an embedded SQLite file under --data-dir (./data by default). Give --database-url
             (or RUMBO_DATABASE_URL) to use PostgreSQL instead, e.g. postgres://rumbo:secret@localhost:5432/rumbo.
             """,
-        subcommands: [Serve.self, Demo.self, Migrate.self, OrgCommand.self, ImportCommand.self, MetricsCommand.self, OKR.self, CheckInCommand.self, LintCommand.self, ReportCommand.self, RemindCommand.self, UserCommand.self, TokenCommand.self, RetentionCommand.self]
+        subcommands: [Serve.self, Demo.self, Migrate.self, OrgCommand.self, ImportCommand.self, MetricsCommand.self, OKR.self, CheckInCommand.self, LintCommand.self, ReportCommand.self, RemindCommand.self, BenchCommand.self, UserCommand.self, TokenCommand.self, RetentionCommand.self]
     )
 
 }

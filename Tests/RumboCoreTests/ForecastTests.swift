@@ -107,3 +107,17 @@ struct ForecastTests {
         #expect(history([41, 42]).last!.isWithinNoise(of: checkIns[0]) == nil)
     }
 }
+
+@Suite("Student t")
+struct StudentTTests {
+    @Test("The CDF matches published quantiles for odd and even degrees of freedom")
+    func quantiles() {
+        // t tables: the 0.975 quantile is 12.706 (1), 4.303 (2), 3.182 (3), 2.776 (4), 2.228 (10), 2.042 (30).
+        for (nu, q) in [(1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (10, 2.228), (30, 2.042)] {
+            #expect(abs(StudentT.cdf(q, degreesOfFreedom: nu) - 0.975) < 1e-4)
+            #expect(abs(StudentT.cdf(-q, degreesOfFreedom: nu) - 0.025) < 1e-4)
+            #expect(abs(StudentT.quantile(0.975, degreesOfFreedom: nu) - q) < 2e-3)
+        }
+        #expect(StudentT.cdf(0, degreesOfFreedom: 7) == 0.5)
+    }
+}
