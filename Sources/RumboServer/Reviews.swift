@@ -219,7 +219,7 @@ struct ReviewRoutes: Sendable {
         router.get("/o/:org/reviews/:kind") { request, context in try await page(request, context) }
         router.get("/o/:org/reviews/:kind/report.md") { request, context in try await download(request, context, .markdown) }
         router.get("/o/:org/reviews/:kind/report.html") { request, context in try await download(request, context, .html) }
-        router.post("/o/:org/reviews/quarterly/lessons") { request, context in try await addLesson(request, context) }
+        router.post("/o/:org/lessons") { request, context in try await addLesson(request, context) }
     }
 
     func kind(_ context: Context) throws -> ReviewKind {
@@ -258,7 +258,7 @@ struct ReviewRoutes: Sendable {
         values["tabs"] = ReviewKind.allCases.map { other in
             ["url": "/o/\(page.organization.slug)/reviews/\(other.rawValue)?\(query)", "name": Strings.text("review_" + other.rawValue, page.language), "current": other == kind]
         }
-        values["lesson_action"] = "/o/\(page.organization.slug)/reviews/quarterly/lessons?\(query)"
+        values["lesson_action"] = "/o/\(page.organization.slug)/lessons?\(query)"
         values["can_add_lesson"] = try await mayWriteLessons(page, data: data, teamID: teamID)
         if let lessonError { values["lesson_error"] = lessonError }
         return try web.render("review", page: page, title: values["review_title"] as? String ?? "", values, request: request, status: status)
