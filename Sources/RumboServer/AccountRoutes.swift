@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RumboAnalytics
 import RumboCore
 import RumboStore
 
@@ -59,6 +60,7 @@ struct AccountRoutes: Sendable {
         }
         router.post("/o/:org/settings/invitations") { request, context in try await invite(request, context) }
         router.post("/o/:org/settings/members/:user") { request, context in try await changeRole(request, context) }
+        router.post("/o/:org/settings/costs") { request, context in try await saveCosts(request, context) }
     }
 
     // MARK: Sign in
@@ -151,7 +153,10 @@ struct AccountRoutes: Sendable {
 
     // MARK: Settings: members, tokens, audit log
 
-    func settings(_ request: Request, _ context: Context, created: (name: String, secret: String)?, invitationLink: String? = nil) async throws -> Response {
+    func settings(
+        _ request: Request, _ context: Context, created: (name: String, secret: String)?, invitationLink: String? = nil,
+        costs typed: [String: String]? = nil, costsError: String? = nil
+    ) async throws -> Response {
         let (organization, _) = try await managedOrganization(context)
         let language = request.preferredLanguage ?? organization.language
         let format = Formatter(language: language)
@@ -186,7 +191,43 @@ struct AccountRoutes: Sendable {
         ]
         if let created { values["created_token"] = ["name": created.name, "secret": created.secret] }
         if let invitationLink { values["invitation_link"] = invitationLink }
-        return try page("settings", request, values, organization: organization)
+        let costs = try await store.impactSettings(in: organization.id)
+        let shown = { (value: Double?) in value.map { format.number($0) } ?? "" }
+        values["costs"] =
+            typed
+            ?? [
+                "currency": costs.currency, "hourly_cost": shown(costs.hourlyCost), "minutes_per_escalation": shown(costs.minutesPerEscalation),
+                "revenue_per_customer": shown(costs.revenuePerCustomer), "revenue_per_appointment": shown(costs.revenuePerAppointment),
+            ]
+        if let costsError { values["costs_error"] = costsError }
+        values["costs_saved"] = request.uri.queryParameters.get("costs") == "saved"
+        return try page("settings", request, values, organization: organization, status: costsError == nil ? .ok : .unprocessableContent)
+    }
+
+    /// The stated costs and revenues behind the business impact; a mistake shows the form again.
+    func saveCosts(_ request: Request, _ context: Context) async throws -> Response {
+        let (organization, principal) = try await managedOrganization(context)
+        let form = try await Self.form(request)
+        let language = request.preferredLanguage ?? organization.language
+        var numbers: [String: Double] = [:]
+        for field in ["hourly_cost", "minutes_per_escalation", "revenue_per_customer", "revenue_per_appointment"] {
+            let text = (form[field] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            guard let number = Formatter.parseNumber(text) else {
+                let message = Strings.text("value_not_number", language).replacingOccurrences(of: "%@", with: text)
+                return try await settings(request, context, created: nil, costs: form, costsError: message)
+            }
+            numbers[field] = number
+        }
+        let costs = ImpactSettings(
+            currency: form["currency"] ?? "€", hourlyCost: numbers["hourly_cost"], minutesPerEscalation: numbers["minutes_per_escalation"],
+            revenuePerCustomer: numbers["revenue_per_customer"], revenuePerAppointment: numbers["revenue_per_appointment"])
+        do {
+            try await store.saveImpactSettings(costs, in: organization.id, by: principal.actor, now: configuration.clock())
+        } catch let error as RumboError where error.code == .invalid {
+            return try await settings(request, context, created: nil, costs: form, costsError: error.message(in: language))
+        }
+        return Response(status: .seeOther, headers: [.location: "/o/\(organization.slug)/settings?costs=saved#costs"])
     }
 
     func createToken(_ request: Request, _ context: Context) async throws -> Response {

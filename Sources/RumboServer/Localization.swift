@@ -228,6 +228,25 @@ enum Strings {
         "within_noise_hint": ("The change from the previous value is inside this value's 95% interval: it may be chance.", "El cambio respecto al valor anterior cae dentro del intervalo del 95 % de este valor: puede ser azar."),
         "forecast_range": ("forecast range (80%)", "rango de previsión (80 %)"),
         "reviews_link": ("Reviews", "Revisiones"),
+        "costs_title": ("Costs and revenue (business impact)", "Costes e ingresos (impacto en el negocio)"),
+        "costs_intro": ("Rumbo turns the movement of bound key results into hours and money with these figures. Leave a figure empty if you do not know it.", "Rumbo convierte el movimiento de los resultados clave vinculados en horas y dinero con estas cifras. Deja vacía la que no sepas."),
+        "costs_saved": ("Costs saved.", "Costes guardados."),
+        "costs_currency": ("Currency", "Moneda"),
+        "costs_hourly": ("Cost of an hour of staff time", "Coste de una hora de trabajo"),
+        "costs_minutes": ("Extra minutes of an escalated, reopened or repeated ticket", "Minutos extra de un ticket escalado, reabierto o repetido"),
+        "costs_customer": ("Revenue of a customer per year", "Ingresos de un cliente al año"),
+        "costs_appointment": ("Revenue of an appointment", "Ingresos de una cita"),
+        "impact_title": ("Business impact", "Impacto en el negocio"),
+        "impact_hours": ("%@ frees %@ hours a month%@", "%@ libera %@ horas al mes%@"),
+        "impact_hours_cost": (" = %@", " = %@"),
+        "impact_revenue_year": ("%@ keeps %@ of revenue a year", "%@ conserva %@ de ingresos al año"),
+        "impact_revenue_month": ("%@ recovers %@ of revenue a month", "%@ recupera %@ de ingresos al mes"),
+        "impact_so_far": ("So far (%@ → %@)", "Hasta ahora (%@ → %@)"),
+        "impact_at_target": ("At the target (%@ → %@)", "En la meta (%@ → %@)"),
+        "impact_basis_hours_per_month": ("On %@ tickets a month, from the latest value of %@; costs from the organization's settings.", "Sobre %@ tickets al mes, según el último valor de %@; costes de la configuración de la organización."),
+        "impact_basis_revenue_per_month": ("On %@ appointments a month, from the latest value of %@; revenue from the organization's settings.", "Sobre %@ citas al mes, según el último valor de %@; ingresos de la configuración de la organización."),
+        "impact_basis_revenue_per_year": ("On %@ customers, from the latest value of %@; revenue from the organization's settings.", "Sobre %@ clientes, según el último valor de %@; ingresos de la configuración de la organización."),
+        "impact_missing": ("State the organization's costs in Settings to see this movement in hours and money.", "Indica los costes de la organización en Configuración para ver este movimiento en horas y dinero."),
         "review_weekly": ("Weekly check-in", "Check-in semanal"),
         "review_monthly": ("Monthly review", "Revisión mensual"),
         "review_quarterly": ("Quarterly retrospective", "Retrospectiva trimestral"),
@@ -347,6 +366,12 @@ struct Formatter {
             grouped.append(c)
         }
         return (value < 0 ? "-" : "") + grouped
+    }
+
+    /// Whole amounts with the currency where each language puts it: 1.395 € / €1,395.
+    func money(_ amount: Double, currency: String) -> String {
+        let whole = amount.isFinite ? integer(Int(max(min(amount, 1e15), -1e15).rounded())) : "—"
+        return language == .spanish || currency.count > 1 ? whole + " " + currency : currency + whole
     }
 
     func percent(_ fraction: Double) -> String { number((fraction * 100).rounded()) + "%" }

@@ -93,11 +93,16 @@ struct ReviewBuilder {
     func monthly() async throws -> [String: Any] {
         var review = data.monthlyReview(today: today, teamID: teamID)
         review.impacts = try await store.initiativeImpacts(review, in: presenter.organization, asOf: now)
+        let costs = try await store.impactSettings(in: presenter.organization.id)
         let items = review.items.map { item -> [String: Any] in
             var values = row(item)
             values["sparkline"] = Chart.sparkline(item.summary, through: review.day)
             values["spark_text"] = Chart.sparkText(item.summary, through: review.day)
             return values
+        }
+        let business = review.items.compactMap { item -> [String: Any]? in
+            let lines = presenter.impactLines(item.summary.keyResult, history: item.summary.history, costs: costs)
+            return lines.isEmpty ? nil : ["title": item.summary.keyResult.title, "lines": lines]
         }
         let impacts = review.impacts.map { impact -> [String: Any] in
             let unit = impact.keyResult.unit
@@ -128,6 +133,7 @@ struct ReviewBuilder {
         return [
             "period": period(review.periodStart, review.day),
             "items": items, "has_items": !items.isEmpty, "impacts": impacts, "has_impacts": !impacts.isEmpty,
+            "business": business, "has_business": !business.isEmpty,
         ]
     }
 

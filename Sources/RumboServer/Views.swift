@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import NIOCore
+import RumboAnalytics
 import RumboCore
 import RumboStore
 
@@ -160,6 +161,34 @@ extension Presenting {
         case .pace: return Strings.text("forecast_pace", language, String(forecast.observations))
         case .final: return Strings.text("forecast_final", language, value(forecast.expected))
         }
+    }
+
+    /// The key result's movement in hours and money, so far and at the target: one line each and
+    /// the basis; empty when the key result is not bound to a metric the model translates.
+    func impactLines(_ kr: KeyResult, history: [CheckIn], costs: ImpactSettings) -> [String] {
+        guard let impact = ImpactModel.impact(of: kr, history: history, settings: costs) else {
+            let bound = history.last { $0.provenance != nil }?.provenance.map { ImpactModel.translates($0.metricID) } ?? false
+            return bound && kr.baseline != nil ? [Strings.text("impact_missing", language)] : []
+        }
+        func money(_ amount: Double) -> String { format.money(amount, currency: costs.currency) }
+        func line(_ label: String, _ value: BusinessImpact) -> String {
+            switch value.kind {
+            case .hoursPerMonth:
+                let cost = value.money.map { Strings.text("impact_hours_cost", language, money($0)) } ?? ""
+                return Strings.text("impact_hours", language, label + ":", format.number(((value.hours ?? 0) * 10).rounded() / 10), cost)
+            case .revenuePerYear: return Strings.text("impact_revenue_year", language, label + ":", money(value.money ?? 0))
+            case .revenuePerMonth: return Strings.text("impact_revenue_month", language, label + ":", money(value.money ?? 0))
+            }
+        }
+        let current = history.last?.value ?? kr.effectiveBaseline
+        let value = { (number: Double) in format.value(number, unit: kr.unit) }
+        let basis = Strings.text(
+            "impact_basis_" + impact.soFar.kind.rawValue, language, format.integer(Int(impact.soFar.volume.rounded())), impact.metricID)
+        return [
+            line(Strings.text("impact_so_far", language, value(kr.effectiveBaseline), value(current)), impact.soFar),
+            line(Strings.text("impact_at_target", language, value(kr.effectiveBaseline), value(kr.target)), impact.atTarget),
+            basis,
+        ]
     }
 
     /// "+1.8 pts per week needed from now until Dec 31, 2026." beside the trend's own pace.

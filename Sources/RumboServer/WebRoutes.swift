@@ -155,6 +155,9 @@ struct WebRoutes: Sendable {
             "saved": request.uri.queryParameters.get("saved") != nil,
         ]
         if let error { values["form_error"] = error }
+        let impact = page.impactLines(keyResult, history: summary.history, costs: try await store.impactSettings(in: organization.id))
+        values["impact"] = impact
+        values["has_impact"] = !impact.isEmpty
         let coach = try await coachHints(data, about: [keyResult.id], page: page)
         values["coach"] = coach
         values["has_coach"] = !coach.isEmpty

@@ -1,4 +1,5 @@
 import Foundation
+import RumboAnalytics
 import RumboCore
 import SQLKit
 
@@ -62,6 +63,12 @@ extension Store {
 }
 
 extension Store {
+    /// The demo organizations' stated costs: a small spa in Spain, a software company in Mexico.
+    static let demoCosts: [String: ImpactSettings] = [
+        "spa-el-encanto": ImpactSettings(currency: "€", hourlyCost: 18, minutesPerEscalation: 20, revenuePerCustomer: 420, revenuePerAppointment: 55),
+        "nimbus-support": ImpactSettings(currency: "$", hourlyCost: 32, minutesPerEscalation: 45, revenuePerCustomer: 9_600),
+    ]
+
     /// Loads a demo organization with its raw customer data (`Demo.customerData`) and writes the
     /// automatic check-ins of its bound key results from that data. Returns the rows imported and
     /// the automatic check-ins written.
@@ -71,6 +78,9 @@ extension Store {
         for (kind, data) in Demo.customerData(for: demo.organization.slug, asOf: today).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let outcome = try await importRows(kind, rows: data, source: "demo", into: demo.organization, fileName: "demo", by: "demo", now: now)
             rows += outcome.rowsWritten
+        }
+        if let costs = Self.demoCosts[demo.organization.slug] {
+            try await saveImpactSettings(costs, in: demo.organization.id, by: "demo", now: now)
         }
         let written = try await refreshAutomaticCheckIns(in: demo.organization, now: now)
         return (rows, written.count)

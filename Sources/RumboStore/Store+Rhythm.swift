@@ -21,7 +21,41 @@ extension Store {
             text TEXT NOT NULL, author TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (org_id, id))
         """,
         "CREATE INDEX cycle_lessons_by_cycle ON cycle_lessons (org_id, cycle_id, created_at)",
+        """
+        CREATE TABLE impact_settings (
+            org_id TEXT NOT NULL PRIMARY KEY REFERENCES organizations (org_id), currency TEXT NOT NULL, hourly_cost DOUBLE PRECISION,
+            minutes_per_escalation DOUBLE PRECISION, revenue_per_customer DOUBLE PRECISION, revenue_per_appointment DOUBLE PRECISION,
+            updated_at BIGINT NOT NULL)
+        """,
     ]
+
+    /// The organization's stated costs and revenues (nothing stated: no figure).
+    public func impactSettings(in org: String) async throws -> ImpactSettings {
+        try await read { db in
+            guard let row = try await db.raw("SELECT * FROM impact_settings WHERE org_id = \(bind: org)").first() else { return ImpactSettings() }
+            return ImpactSettings(
+                currency: try row.text("currency"), hourlyCost: try row.decode(column: "hourly_cost", as: Double?.self),
+                minutesPerEscalation: try row.decode(column: "minutes_per_escalation", as: Double?.self),
+                revenuePerCustomer: try row.decode(column: "revenue_per_customer", as: Double?.self),
+                revenuePerAppointment: try row.decode(column: "revenue_per_appointment", as: Double?.self))
+        }
+    }
+
+    /// Replaces the stated costs and revenues after checking each figure; audited.
+    public func saveImpactSettings(_ settings: ImpactSettings, in org: String, by actor: String, now: Date = Date()) async throws {
+        try settings.validate()
+        try await transaction { db in
+            try await db.raw("DELETE FROM impact_settings WHERE org_id = \(bind: org)").run()
+            try await db.raw(
+                """
+                INSERT INTO impact_settings (org_id, currency, hourly_cost, minutes_per_escalation, revenue_per_customer, revenue_per_appointment, updated_at)
+                VALUES (\(bind: org), \(bind: settings.currency.trimmingCharacters(in: .whitespaces)), \(bind: settings.hourlyCost), \(bind: settings.minutesPerEscalation),
+                    \(bind: settings.revenuePerCustomer), \(bind: settings.revenuePerAppointment), \(bind: Int64(now.timeIntervalSince1970 * 1000)))
+                """
+            ).run()
+            try await Store.audit(org: org, actor: actor, action: "impact_settings.update", entity: "impact_settings", id: org, db: db, now: now)
+        }
+    }
 
     /// The longest lesson, in characters.
     public static let maximumLessonLength = 2_000

@@ -236,7 +236,7 @@ extension Store {
             ]
         ),
         (5, "at-risk settings and alerts", retentionMigration),
-        (6, "retrospective lessons", rhythmMigration),
+        (6, "retrospective lessons and stated costs", rhythmMigration),
     ]
 
     /// Applies the migrations not yet applied, each in its own transaction. Returns their versions.

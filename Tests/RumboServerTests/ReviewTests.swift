@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import RumboAnalytics
 import RumboCore
 @testable import RumboServer
 import RumboStore
@@ -86,6 +87,33 @@ struct ReviewTests {
             let (_, summary) = try await spaKeyResult(store)
             let page = try await client.page("/o/spa-el-encanto/key-results/\(summary.keyResult.id)?lang=es")
             #expect(page.html.contains("id=\"kr-forecast\"") && page.html.contains("Previsión"))
+        }
+    }
+
+    @Test("Stated costs from the settings form turn a bound key result's movement into money", arguments: TestDatabases.engines)
+    func businessImpact(engine: EngineKind) async throws {
+        try await withApp(engine, demo: true) { client, store in
+            let spa = try await store.organization("spa-el-encanto")
+            let data = try #require(try await store.cycleData(for: spa, today: LocalDate("2026-11-25")!))
+            let kr = try #require(data.keyResults.first { $0.title.contains("cancelaciones") })
+            try await store.bind(MetricBinding(keyResultID: kr.id, metricID: "cancellation_rate", period: "week", rollingDays: 28), in: spa)
+            // The demo without customer data has no automatic value yet: nothing to translate.
+            let refused = try await client.page("/o/spa-el-encanto/settings/costs?lang=es", method: .post, form: "currency=%E2%82%AC&revenue_per_appointment=abc")
+            #expect(refused.status == .unprocessableContent && refused.html.contains("abc&#39; no es un número"))
+            let negative = try await client.page("/o/spa-el-encanto/settings/costs?lang=en", method: .post, form: "currency=%E2%82%AC&hourly_cost=-3")
+            #expect(negative.status == .unprocessableContent && negative.html.contains("from 0 to"))
+            let saved = try await client.page("/o/spa-el-encanto/settings/costs", method: .post, form: "currency=%E2%82%AC&revenue_per_appointment=55&hourly_cost=18")
+            #expect(saved.status == .seeOther)
+            #expect(try await store.impactSettings(in: spa.id) == ImpactSettings(currency: "€", hourlyCost: 18, revenuePerAppointment: 55))
+            // An automatic value on 840 appointments in 28 days: 12% → 9% recovers 3 points of 900 a month at €55.
+            let day = LocalDate("2026-11-22")!
+            let provenance = CheckIn.Provenance(
+                metricID: "cancellation_rate", filters: [:], window: "2026-W47", windowStart: day.adding(days: -27), windowEnd: day, n: 840, low: 7, high: 11)
+            _ = try await store.recordCheckIn(
+                CheckIn(id: "", keyResultID: kr.id, value: 9, source: .automatic, recordedAt: testNow, day: day, provenance: provenance), in: spa, now: testNow)
+            let page = try await client.page("/o/spa-el-encanto/key-results/\(kr.id)?lang=es")
+            #expect(page.html.contains("id=\"kr-impact\"") && page.html.contains("recupera 1.485 € de ingresos al mes"))
+            #expect(page.html.contains("Sobre 900 citas al mes"))
         }
     }
 }

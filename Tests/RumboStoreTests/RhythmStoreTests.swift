@@ -68,4 +68,19 @@ import Testing
             }
         }
     }
+
+    @Test("Stated costs are saved, read back and validated", arguments: TestDatabases.engines)
+    func costs(engine: EngineKind) async throws {
+        try await TestDatabases.withStore(engine) { (store: Store) async throws in
+            let demo = Demo.organizations(asOf: LocalDate("2026-11-25")!).first { $0.organization.slug == "nimbus-support" }!
+            try await store.load(demo)
+            let org = demo.organization.id
+            #expect(try await store.impactSettings(in: org) == ImpactSettings())
+            let costs = ImpactSettings(currency: "MXN", hourlyCost: 350, minutesPerEscalation: 40, revenuePerCustomer: nil, revenuePerAppointment: 0)
+            try await store.saveImpactSettings(costs, in: org, by: "user:1")
+            #expect(try await store.impactSettings(in: org) == costs)
+            await #expect(throws: RumboError.self) { try await store.saveImpactSettings(ImpactSettings(hourlyCost: -5), in: org, by: "x") }
+            #expect(try await store.impactSettings(in: org) == costs, "a refused change leaves the saved figures")
+        }
+    }
 }
