@@ -50,9 +50,13 @@ struct WebRoutes: Sendable {
                 "objectives": team.objectives.map { page.objective($0, closed: data.cycle.status == .closed) },
             ] as [String: Any]
         }
+        let stale = data.staleKeyResults(today: today(page.organization)).count
         return try render(
             "overview", page: page, title: page.organization.name,
-            ["cycle": page.cycle(data.cycle), "cycles": page.cycles(data), "teams": teams, "has_teams": !teams.isEmpty],
+            [
+                "cycle": page.cycle(data.cycle), "cycles": page.cycles(data), "teams": teams, "has_teams": !teams.isEmpty,
+                "stale_banner": stale == 0 ? "" : Strings.text("stale_banner", page.language, String(stale)),
+            ],
             request: request)
     }
 

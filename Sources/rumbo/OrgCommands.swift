@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import RumboAnalytics
 import RumboCore
 import RumboStore
 
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org", abstract: "Create and list organizations / Crear y listar organizaciones.",
-        subcommands: [Create.self, List.self])
+        subcommands: [Create.self, List.self, Costs.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -48,6 +49,45 @@ struct OrgCommand: AsyncParsableCommand {
                             + DataKind.allCases.map { String(counts[$0] ?? 0) })
                 }
                 print(rows.render(format))
+            }
+        }
+    }
+
+    struct Costs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or state the costs and revenue that turn metric movements into hours and money.",
+            discussion: """
+                Without figures, prints the current ones. Given figures replace the saved ones; the others stay.
+                  rumbo org costs --org nimbus-support --currency USD --hourly-cost 32 --minutes-per-escalation 45
+                  rumbo org costs --org spa-el-encanto --revenue-per-appointment 55 --revenue-per-customer 420
+                Escalation, reopen and first-contact-resolution key results become support hours (and their cost);
+                retention and churn become revenue kept a year; cancellations and no-shows, revenue recovered a month.
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Organization slug (needed when there are several).") var org: String?
+        @Option(help: "Currency symbol or code, e.g. € or USD.") var currency: String?
+        @Option(help: "Cost of an hour of staff time.") var hourlyCost: Double?
+        @Option(help: "Extra minutes of an escalated, reopened or repeated ticket.") var minutesPerEscalation: Double?
+        @Option(help: "Revenue of a customer per year.") var revenuePerCustomer: Double?
+        @Option(help: "Revenue of an appointment.") var revenuePerAppointment: Double?
+
+        func run() async throws {
+            try await store.withStore { db in
+                let organization = try await resolveOrganization(org, in: db)
+                var costs = try await db.impactSettings(in: organization.id)
+                if currency != nil || hourlyCost != nil || minutesPerEscalation != nil || revenuePerCustomer != nil || revenuePerAppointment != nil {
+                    costs.currency = currency ?? costs.currency
+                    costs.hourlyCost = hourlyCost ?? costs.hourlyCost
+                    costs.minutesPerEscalation = minutesPerEscalation ?? costs.minutesPerEscalation
+                    costs.revenuePerCustomer = revenuePerCustomer ?? costs.revenuePerCustomer
+                    costs.revenuePerAppointment = revenuePerAppointment ?? costs.revenuePerAppointment
+                    try await db.saveImpactSettings(costs, in: organization.id, by: "cli")
+                    say("Saved the costs of \(organization.name).")
+                }
+                var rows = Rows(columns: ["currency", "hourly_cost", "minutes_per_escalation", "revenue_per_customer", "revenue_per_appointment"])
+                rows.rows.append([costs.currency] + [costs.hourlyCost, costs.minutesPerEscalation, costs.revenuePerCustomer, costs.revenuePerAppointment].map { $0.map(plainNumber) ?? "" })
+                print(rows.render(.table))
             }
         }
     }
