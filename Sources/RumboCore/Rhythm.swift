@@ -272,3 +272,63 @@ extension InitiativeImpact {
         (start.adding(days: -28)...start.adding(days: -1), start <= day ? start...min(start.adding(days: 27), day) : nil)
     }
 }
+
+/// What carrying a cycle's unfinished work into the next cycle creates.
+public struct CarryOverPlan: Sendable {
+    /// Objectives to create in the target cycle (those with the same team and title are reused).
+    public var newObjectives: [Objective]
+    /// The copies of the unfinished key results, starting from their final value.
+    public var keyResults: [KeyResult]
+    /// For each copy, the key result it continues.
+    public var sources: [String: String]
+    /// Open initiatives that go on serving the copies: (initiative id, new key result id).
+    public var initiativeLinks: [(initiativeID: String, keyResultID: String)]
+    /// Unfinished key results skipped because the target cycle already has one with the same title
+    /// under the same team's objective (carried before).
+    public var alreadyCarried: [KeyResult]
+}
+
+extension Retrospective {
+    /// Plans carrying the unfinished key results into `target` (a later cycle with its own
+    /// objectives `existing`). Each copy runs over the target cycle, from the final value (its old
+    /// baseline when it never had one) to the same target; open initiatives keep serving it.
+    public func carryOverPlan(into target: Cycle, existing: [Objective], existingKeyResults: [KeyResult], initiatives: [Initiative]) -> CarryOverPlan {
+        var plan = CarryOverPlan(newObjectives: [], keyResults: [], sources: [:], initiativeLinks: [], alreadyCarried: [])
+        var objectiveFor: [String: String] = [:]  // team + title → objective id in the target cycle
+        for objective in existing { objectiveFor[objective.teamID + "\u{1F}" + objective.title] = objective.id }
+        let open = initiatives.filter { $0.status == .planned || $0.status == .inProgress }
+        for item in unfinished {
+            let key = item.objective.teamID + "\u{1F}" + item.objective.title
+            let old = item.summary.keyResult
+            if let objectiveID = objectiveFor[key], existingKeyResults.contains(where: { $0.objectiveID == objectiveID && $0.title == old.title }) {
+                plan.alreadyCarried.append(old)
+                continue
+            }
+            let objectiveID: String
+            if let found = objectiveFor[key] {
+                objectiveID = found
+            } else {
+                var copy = item.objective
+                copy.id = Identifier.make("obj")
+                copy.cycleID = target.id
+                copy.alignments = []
+                copy.version = 1
+                plan.newObjectives.append(copy)
+                objectiveFor[key] = copy.id
+                objectiveID = copy.id
+            }
+            var next = old
+            next.id = Identifier.make("kr")
+            next.objectiveID = objectiveID
+            next.start = target.start
+            next.due = target.end
+            next.version = 1
+            if !old.kind.isThreshold, let final = item.summary.state.currentValue { next.baseline = final }
+            if let commit = old.commit, let baseline = next.baseline, !(min(baseline, old.target)...max(baseline, old.target)).contains(commit) { next.commit = nil }
+            plan.keyResults.append(next)
+            plan.sources[next.id] = old.id
+            for initiative in open where initiative.keyResultIDs.contains(old.id) { plan.initiativeLinks.append((initiative.id, next.id)) }
+        }
+        return plan
+    }
+}

@@ -305,6 +305,8 @@ enum Strings {
         "carry_over_hint": ("Key results not reached and initiatives not finished: decide which continue.", "Resultados clave no alcanzados e iniciativas sin terminar: decidid cuáles continúan."),
         "nothing_carries": ("Everything was reached.", "Todo se alcanzó."),
         "open_initiatives": ("Initiatives not finished", "Iniciativas sin terminar"),
+        "carry_button": ("Carry them over to the next cycle", "Pasarlos al siguiente ciclo"),
+        "carried": ("Carried over: %@ (each continues from its final value; open initiatives keep serving it).", "Pasados: %@ (cada uno sigue desde su valor final; las iniciativas abiertas lo siguen sirviendo)."),
         "download_md": ("Markdown", "Markdown"),
         "download_html": ("HTML to print", "HTML para imprimir"),
         "generated_on": ("Generated on", "Generado el"),

@@ -226,6 +226,7 @@ struct ReviewRoutes: Sendable {
         router.get("/o/:org/reviews/:kind/report.md") { request, context in try await download(request, context, .markdown) }
         router.get("/o/:org/reviews/:kind/report.html") { request, context in try await download(request, context, .html) }
         router.post("/o/:org/lessons") { request, context in try await addLesson(request, context) }
+        router.post("/o/:org/carry-over") { request, context in try await carryOver(request, context) }
     }
 
     func kind(_ context: Context) throws -> ReviewKind {
@@ -266,6 +267,10 @@ struct ReviewRoutes: Sendable {
         }
         values["lesson_action"] = "/o/\(page.organization.slug)/lessons?\(query)"
         values["can_add_lesson"] = try await mayWriteLessons(page, data: data, teamID: teamID)
+        let mayManage = try await web.access.allows(page.principal, .manageStructure, in: page.organization)
+        values["can_carry_over"] = kind == .quarterly && teamID == nil && mayManage
+        values["carry_action"] = "/o/\(page.organization.slug)/carry-over?\(query)"
+        if let carried = request.uri.queryParameters.get("carried") { values["carried_message"] = Strings.text("carried", page.language, carried) }
         if let lessonError { values["lesson_error"] = lessonError }
         return try web.render("review", page: page, title: values["review_title"] as? String ?? "", values, request: request, status: status)
     }
@@ -290,6 +295,22 @@ struct ReviewRoutes: Sendable {
                 .contentDisposition: "attachment; filename=\"\(name)\"",
             ],
             body: .init(byteBuffer: .init(string: text)))
+    }
+
+    /// Carries the cycle's unfinished key results into the next cycle (created as a planned
+    /// quarter when there is none) and comes back to the retrospective saying how many.
+    func carryOver(_ request: Request, _ context: Context) async throws -> Response {
+        let page = try await web.pageContext(request, context)
+        let principal = try await web.access.authorize(context, page.organization, .manageStructure)
+        let today = web.today(page.organization)
+        guard let data = try await store.cycleData(for: page.organization, cycleID: request.uri.queryParameters.get("cycle"), today: today)
+        else { throw RumboError.notFound("cycle", id: "") }
+        let next = try await store.nextCycle(after: data.cycle, in: page.organization, by: principal.actor)
+        let plan = try await store.carryOver(from: data.cycle.id, to: next.id, in: page.organization, today: today, by: principal.actor, now: web.configuration.clock())
+        let carried = percentEncode("\(plan.keyResults.count) → \(next.name)")
+        return Response(
+            status: .seeOther,
+            headers: [.location: "/o/\(page.organization.slug)/reviews/quarterly?lang=\(page.language.rawValue)&cycle=\(percentEncode(data.cycle.id))&carried=\(carried)#carry-over"])
     }
 
     /// Records a lesson from the retrospective's form; a mistake shows the page again with why.

@@ -130,3 +130,59 @@ extension Store {
         return result
     }
 }
+
+extension Store {
+    /// The cycle unfinished work of `source` goes to: the earliest later cycle that is not closed,
+    /// or a new quarter right after it, in planning, when there is none.
+    public func nextCycle(after source: Cycle, in organization: Organization, by actor: String) async throws -> Cycle {
+        let later = try await list(Cycle.self, in: organization.id).filter { $0.start > source.start && $0.status != .closed }
+        if let next = later.min(by: { $0.start < $1.start }) { return next }
+        let quarter = Cycle.quarter(containing: source.end.adding(days: 1), id: "", status: .planning, language: organization.language)
+        return try await create(quarter, in: organization.id, by: actor)
+    }
+
+    /// Carries the unfinished key results of cycle `sourceID` into the later cycle `targetID`, all
+    /// or nothing: objectives are reused by team and title or copied, each key result continues
+    /// from its final value, bindings are copied and open initiatives keep serving the copies.
+    /// Running it again carries nothing twice.
+    @discardableResult
+    public func carryOver(from sourceID: String, to targetID: String, in organization: Organization, today: LocalDate, by actor: String, now: Date = Date())
+        async throws -> CarryOverPlan
+    {
+        let org = organization.id
+        guard let data = try await cycleData(for: organization, cycleID: sourceID, today: today) else { throw RumboError.notFound("cycle", id: sourceID) }
+        let target = try await fetch(Cycle.self, id: targetID, in: org)
+        guard target.start > data.cycle.start, target.status != .closed else {
+            throw RumboError(
+                .invalid, field: "target_cycle",
+                en: "Unfinished work carries over to a later cycle that is not closed; '\(target.name)' is not one. Create the next cycle first.",
+                es: "El trabajo pendiente pasa a un ciclo posterior que no esté cerrado; «\(target.name)» no lo es. Crea primero el siguiente ciclo.")
+        }
+        let existing = try await list(Objective.self, in: org, filters: ["cycle_id": targetID])
+        var existingKeyResults: [KeyResult] = []
+        for objective in existing { existingKeyResults += try await list(KeyResult.self, in: org, filters: ["objective_id": objective.id]) }
+        let plan = data.retrospective(today: today).carryOverPlan(
+            into: target, existing: existing, existingKeyResults: existingKeyResults, initiatives: data.initiatives)
+        let bindings = try await bindings(in: org)
+        try await transaction { db in
+            try await Self.insert(plan.newObjectives, org: org, db: db)
+            try await Self.insert(plan.keyResults, org: org, db: db)
+            for kr in plan.keyResults {
+                guard let source = plan.sources[kr.id], let binding = bindings[source] else { continue }
+                try await db.insert(into: "key_result_bindings")
+                    .columns("org_id", "key_result_id", "metric_id", "filters", "period", "rolling_days", "version")
+                    .values(org, kr.id, binding.metricID, String(decoding: try JSONEncoder.sorted.encode(binding.filters), as: UTF8.self),
+                        binding.period, binding.rollingDays, 1)
+                    .run()
+            }
+            for (position, link) in plan.initiativeLinks.enumerated() {
+                try await db.insert(into: "initiative_key_results").columns("org_id", "initiative_id", "key_result_id", "position")
+                    .values(org, link.initiativeID, link.keyResultID, 1_000 + position).run()
+            }
+            try await Store.audit(org: org, actor: actor, action: "cycle.carry_over", entity: "cycle", id: targetID, db: db, now: now)
+        }
+        let bound = plan.keyResults.map(\.id).filter { plan.sources[$0].map { bindings[$0] != nil } ?? false }
+        if !bound.isEmpty { try await refreshAutomaticCheckIns(in: organization, keyResultIDs: bound, now: now) }
+        return plan
+    }
+}

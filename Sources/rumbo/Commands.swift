@@ -131,7 +131,43 @@ struct Migrate: AsyncParsableCommand {
 
 struct OKR: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "okr", abstract: "List and show objectives and key results.", subcommands: [List.self, Show.self])
+        commandName: "okr", abstract: "List and show objectives and key results; carry unfinished ones to the next cycle.",
+        subcommands: [List.self, Show.self, CarryOver.self])
+
+    struct CarryOver: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "carry-over",
+            abstract: "Carry a cycle's unfinished key results into the next cycle (the quarterly retrospective's last step).",
+            discussion: """
+                Each key result graded below 1.0 continues in the next cycle from its final value to the same target,
+                under an objective of the same team and title (reused, or copied). Bindings are copied and open
+                initiatives keep serving the copies. Without --to, the next cycle is the earliest later one that is not
+                closed, or a new quarter in planning. Running it twice carries nothing twice.
+                  rumbo okr carry-over --org spa-el-encanto --cycle cyc_…
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Organization slug (needed when there are several).") var org: String?
+        @Option(help: "The cycle whose unfinished work carries over (default: the active cycle).") var cycle: String?
+        @Option(help: "The cycle it goes to (default: the next one, created if missing).") var to: String?
+
+        func run() async throws {
+            try await store.withStore { db in
+                let organization = try await resolveOrganization(org, in: db)
+                let today = LocalDate(Date(), in: organization.zone)
+                guard let data = try await db.cycleData(for: organization, cycleID: cycle, today: today) else {
+                    throw CLIError("\(organization.name) has no cycles yet.")
+                }
+                let target: Cycle
+                if let to { target = try await db.fetch(Cycle.self, id: to, in: organization.id) } else {
+                    target = try await db.nextCycle(after: data.cycle, in: organization, by: "cli")
+                }
+                let plan = try await db.carryOver(from: data.cycle.id, to: target.id, in: organization, today: today, by: "cli")
+                say("Carried \(plan.keyResults.count) key results from \(data.cycle.name) to \(target.name) (\(target.id)); \(plan.newObjectives.count) objectives created, \(plan.alreadyCarried.count) already there.")
+                for kr in plan.keyResults { say("  \(kr.id)  \(kr.title): from \(kr.baseline.map(plainNumber) ?? "—") to \(plainNumber(kr.target))") }
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -116,4 +116,19 @@ struct ReviewTests {
             #expect(page.html.contains("Sobre 900 citas al mes"))
         }
     }
+
+    @Test("The retrospective's button carries unfinished work into a new planned quarter")
+    func carryOverButton() async throws {
+        try await withApp(.sqlite, demo: true) { client, store in
+            let page = try await client.page("/o/nimbus-support/reviews/quarterly?lang=en")
+            #expect(page.html.contains("id=\"carry-form\""))
+            let response = try await client.page("/o/nimbus-support/carry-over?lang=en", method: .post, form: "")
+            #expect(response.status == .seeOther)
+            let location = try #require(response.headers[.location])
+            let after = try await client.page(location)
+            #expect(after.html.contains("id=\"carried\"") && after.html.contains("2027 Q1"))
+            let nimbus = try await store.organization("nimbus-support")
+            #expect(try await store.list(Cycle.self, in: nimbus.id).contains { $0.name == "2027 Q1" && $0.status == .planning })
+        }
+    }
 }

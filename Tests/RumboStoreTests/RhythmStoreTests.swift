@@ -83,4 +83,43 @@ import Testing
             #expect(try await store.impactSettings(in: org) == costs, "a refused change leaves the saved figures")
         }
     }
+
+    @Test("Unfinished key results carry over once, from their final value, with their bindings and open initiatives", arguments: TestDatabases.engines)
+    func carryOver(engine: EngineKind) async throws {
+        try await TestDatabases.withStore(engine) { (store: Store) async throws in
+            let today = LocalDate("2026-11-25")!
+            let demo = Demo.organizations(asOf: today).first { $0.organization.slug == "spa-el-encanto" }!
+            try await store.load(demo)
+            let organization = demo.organization
+            let source = try #require(try await store.cycleData(for: organization, today: today))
+            let retro = source.retrospective(today: today)
+            #expect(!retro.unfinished.isEmpty)
+            let next = try await store.nextCycle(after: source.cycle, in: organization, by: "test")
+            #expect(next.status == .planning && next.start == source.cycle.end.adding(days: 1) && next.name == "2027 T1")
+            #expect(try await store.nextCycle(after: source.cycle, in: organization, by: "test").id == next.id, "found, not created twice")
+
+            let plan = try await store.carryOver(from: source.cycle.id, to: next.id, in: organization, today: today, by: "test")
+            #expect(plan.keyResults.count == retro.unfinished.count && plan.alreadyCarried.isEmpty)
+            let carried = try #require(try await store.cycleData(for: organization, cycleID: next.id, today: today))
+            #expect(carried.keyResults.count == retro.unfinished.count)
+            let bindings = try await store.bindings(in: organization.id)
+            for kr in carried.keyResults {
+                let old = try #require(retro.unfinished.first { $0.summary.keyResult.id == plan.sources[kr.id] })
+                #expect(kr.title == old.summary.keyResult.title && kr.target == old.summary.keyResult.target)
+                #expect(kr.start == next.start && kr.due == next.end)
+                if !kr.kind.isThreshold, let final = old.summary.state.currentValue { #expect(kr.baseline == final) }
+                #expect((bindings[kr.id]?.metricID) == (bindings[old.summary.keyResult.id]?.metricID))
+                let objective = try #require(carried.objectives.first { $0.id == kr.objectiveID })
+                #expect(objective.title == old.objective.title && objective.teamID == old.objective.teamID)
+                let served = source.initiatives.filter { ($0.status == .planned || $0.status == .inProgress) && $0.keyResultIDs.contains(old.summary.keyResult.id) }
+                #expect(Set(carried.initiatives.filter { $0.keyResultIDs.contains(kr.id) }.map(\.id)) == Set(served.map(\.id)))
+            }
+            let again = try await store.carryOver(from: source.cycle.id, to: next.id, in: organization, today: today, by: "test")
+            #expect(again.keyResults.isEmpty && again.alreadyCarried.count == retro.unfinished.count)
+            #expect(try #require(try await store.cycleData(for: organization, cycleID: next.id, today: today)).objectives.count == carried.objectives.count)
+            // Backwards is refused.
+            let first = try #require(source.cycles.first)
+            await #expect(throws: RumboError.self) { try await store.carryOver(from: source.cycle.id, to: first.id, in: organization, today: today, by: "test") }
+        }
+    }
 }
