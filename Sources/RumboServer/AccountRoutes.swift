@@ -227,7 +227,7 @@ struct AccountRoutes: Sendable {
         } catch let error as RumboError where error.code == .invalid {
             return try await settings(request, context, created: nil, costs: form, costsError: error.message(in: language))
         }
-        return Response(status: .seeOther, headers: [.location: "/o/\(organization.slug)/settings?costs=saved#costs"])
+        return Response(status: .seeOther, headers: [.location: "/o/\(organization.slug)/settings?costs=saved&lang=\(language.rawValue)#costs"])
     }
 
     func createToken(_ request: Request, _ context: Context) async throws -> Response {

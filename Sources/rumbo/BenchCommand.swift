@@ -39,9 +39,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            say("Simulating \(histories) key-result histories…")
+            progress("Simulating \(histories) key-result histories…")
             let simulated = ForecastCalibration.evaluate(ForecastCalibration.simulatedCorpus(count: histories, seed: seed))
-            say("Loading the demo into a temporary database…")
+            progress("Loading the demo into a temporary database…")
             let demo = ForecastCalibration.evaluate(try await demoHistories())
             if format == .json {
                 let encoder = JSONEncoder()

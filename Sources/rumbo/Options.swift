@@ -90,6 +90,11 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
+/// Progress on standard error, for commands whose standard output is data (JSON).
+func progress(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
 /// A failure while running a command (not a mistake in its arguments, so no usage is printed).
 struct CLIError: Error, CustomStringConvertible {
     let description: String

@@ -116,3 +116,73 @@ def test_lint_reviews_the_demo_cycle_in_both_languages(rumbo):
     assert {"objective_has_numbers", "kr_without_initiative"} <= rules
     assert all(f["severity"] in {"error", "warning", "info"} and f["message"] for f in english)
     assert "kr_not_measurable" in subprocess.run([os.environ["RUMBO_BIN"], "lint", "--help"], capture_output=True, text=True).stdout
+
+
+def test_reports_are_written_as_markdown_and_html(rumbo, tmp_path):
+    for org in ("spa-el-encanto", "nimbus-support"):
+        for kind in ("weekly", "monthly", "quarterly"):
+            md = tmp_path / f"{org}-{kind}.md"
+            html = tmp_path / f"{org}-{kind}.html"
+            assert f"to {md}" in rumbo("report", kind, "--org", org, "--out", str(md)).stdout
+            rumbo("report", kind, "--org", org, "--out", str(html), "--language", "en")
+            assert md.read_text().startswith("# ")
+            page = html.read_text()
+            assert page.startswith("<!doctype html>") and "<style>" in page and "</html>" in page
+    weekly = (tmp_path / "spa-el-encanto-weekly.md").read_text()
+    assert "## Qué está en rojo" in weekly and "| 🟢 |" in weekly
+    quarterly = (tmp_path / "nimbus-support-quarterly.html").read_text()
+    assert "Quarterly retrospective" in quarterly and "class=\"chart grades\"" in quarterly
+    team = rumbo("report", "weekly", "--org", "spa-el-encanto", "--team", "recepción").stdout
+    assert "Recepción" in team and "Terapeutas" not in team
+    assert "No team 'Nadie'" in rumbo("report", "weekly", "--org", "spa-el-encanto", "--team", "Nadie", ok=False).stderr
+
+
+def test_remind_posts_the_stale_digest_to_a_webhook(rumbo):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    dry = json.loads(rumbo("remind", "--org", "spa-el-encanto", "--days", "1", "--dry-run").stdout)
+    assert dry["organization"] == "spa-el-encanto" and dry["days"] == 1 and dry["stale"]
+    assert "No webhook" in rumbo("remind", "--org", "spa-el-encanto", "--days", "1", ok=False).stderr
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        out = rumbo("remind", "--org", "spa-el-encanto", "--days", "1", "--webhook-url", f"http://127.0.0.1:{server.server_port}/hook").stdout
+        assert "Posted" in out
+        assert received and {item["key_result_id"] for item in received[0]["stale"]} == {item["key_result_id"] for item in dry["stale"]}
+    finally:
+        server.shutdown()
+    failed = rumbo("remind", "--org", "spa-el-encanto", "--days", "1", "--webhook-url", "http://127.0.0.1:9/hook", ok=False)
+    assert "did not accept" in failed.stderr
+
+
+def test_forecast_calibration_benchmark_beats_the_pace_rule():
+    result = subprocess.run(
+        [os.environ["RUMBO_BIN"], "bench", "forecast", "--histories", "300", "--as-of", "2026-11-25", "--format", "json"],
+        capture_output=True, text=True, timeout=300, check=True)
+    report = json.loads(result.stdout)
+    for corpus in ("simulated", "demo"):
+        brier = {score["method"]: score["brier"] for score in report[corpus]["scores"]}
+        assert brier["forecast"] < brier["pace_ratio"], corpus
+        assert report[corpus]["predictions"] > 0
+
+
+def test_costs_and_carry_over(rumbo):
+    shown = rumbo("org", "costs", "--org", "nimbus-support", "--hourly-cost", "35").stdout
+    assert "35" in shown and "9600" in shown
+    assert "from 0 to" in rumbo("org", "costs", "--org", "nimbus-support", "--hourly-cost=-1", ok=False).stderr
+    first = rumbo("okr", "carry-over", "--org", "nimbus-support").stdout
+    assert "Carried" in first and "2027 Q1" in first
+    again = rumbo("okr", "carry-over", "--org", "nimbus-support").stdout
+    assert "Carried 0 key results" in again
