@@ -51,6 +51,12 @@ enum Chart {
         if let stretch = kr.stretch {
             svg += "<line class=\"stretch\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(y(stretch)))\" y2=\"\(f(y(stretch)))\"/>"
         }
+        // Each initiative's start, so a change in the line can be read against what the team did.
+        for initiative in summary.initiatives {
+            guard let start = initiative.start, start >= kr.start, start <= kr.due else { continue }
+            svg += "<line class=\"initiative-start\" x1=\"\(f(x(start)))\" x2=\"\(f(x(start)))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\">"
+            svg += "<title>\(escape(format.day(start))): \(escape(initiative.title))</title></line>"
+        }
         if today >= kr.start && today <= kr.due {
             svg += "<line class=\"today\" x1=\"\(f(x(today)))\" x2=\"\(f(x(today)))\" y1=\"\(f(top))\" y2=\"\(f(top + plotHeight))\"/>"
         }

@@ -219,6 +219,7 @@ enum Strings {
         "forecast_trend": ("On %@ the trend points to %@ (80% range %@–%@): %@ probability of reaching the target.", "Al %@ la tendencia apunta a %@ (rango del 80 %: %@–%@): %@ de probabilidad de alcanzar la meta."),
         "forecast_trend_threshold": ("On %@ the trend points to %@ (80% range %@–%@): %@ probability of being on the right side of the threshold.", "Al %@ la tendencia apunta a %@ (rango del 80 %: %@–%@): %@ de probabilidad de estar del lado bueno del umbral."),
         "forecast_pace": ("Too little history for a trend (%@ check-ins; 4 on different days over 2 weeks are needed): the status follows the straight line from the baseline to the target.", "Poco historial para ver una tendencia (%@ check-ins; hacen falta 4 en días distintos a lo largo de 2 semanas): el estado sigue la línea recta de la línea base a la meta."),
+        "forecast_milestone": ("A milestone moves in steps, so its status follows the pace: items done against the time passed.", "Un hito avanza a saltos, así que su estado sigue el ritmo: elementos hechos frente al tiempo transcurrido."),
         "forecast_final": ("The due date has passed: final value %@.", "La fecha límite pasó: valor final %@."),
         "required_pace": ("%@ per week needed from now until %@.", "Hace falta %@ por semana desde hoy hasta el %@."),
         "trend_pace": ("The trend so far: %@ per week.", "La tendencia hasta ahora: %@ por semana."),

@@ -158,6 +158,7 @@ extension Presenting {
             return Strings.text(
                 kr.kind.isThreshold ? "forecast_trend_threshold" : "forecast_trend", language, format.day(kr.due), value(forecast.expected),
                 value(forecast.low), value(forecast.high), forecast.probability.map(format.percent) ?? "—")
+        case .pace where kr.kind == .milestone: return Strings.text("forecast_milestone", language)
         case .pace: return Strings.text("forecast_pace", language, String(forecast.observations))
         case .final: return Strings.text("forecast_final", language, value(forecast.expected))
         }
