@@ -103,7 +103,9 @@ public struct LocalTrendForecaster: Sendable {
         else {
             return Forecast(method: .pace, requiredPacePerWeek: required, observations: byDay.count)
         }
-        let probability = keyResult.probabilityOfMeetingTarget(mean: prediction.mean, scale: prediction.scale, degreesOfFreedom: fit.degreesOfFreedom)
+        // To the percent people read, so the light and the number shown never disagree (0.398 is "40%", yellow).
+        let probability = (keyResult.probabilityOfMeetingTarget(mean: prediction.mean, scale: prediction.scale, degreesOfFreedom: fit.degreesOfFreedom) * 100)
+            .rounded() / 100
         // A percentage cannot leave 0–100, however steep the trend: the range shown stays inside.
         let bound = { (value: Double) in keyResult.unit == "%" ? min(max(value, 0), 100) : value }
         let half = StudentT.quantile(0.9, degreesOfFreedom: fit.degreesOfFreedom) * prediction.scale

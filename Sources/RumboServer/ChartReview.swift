@@ -11,7 +11,7 @@ extension Chart {
         let format = Formatter(language: language)
         let weeks = items.first?.weeklyStatuses.count ?? 0
         guard weeks > 0 else { return "" }
-        let label = 180.0, cell = 26.0, row = 22.0, top = 20.0
+        let label = 200.0, cell = 36.0, row = 22.0, top = 20.0
         let width = label + cell * Double(weeks) + 4, height = top + row * Double(items.count) + 4
         var svg = """
             <svg class="chart grid-chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="grid-title" xmlns="http://www.w3.org/2000/svg">
