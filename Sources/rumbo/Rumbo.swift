@@ -13,6 +13,7 @@ struct Rumbo: AsyncParsableCommand {
               rumbo serve --demo          open the web app with the demo organizations on http://127.0.0.1:8080
               rumbo okr list --org spa-el-encanto
               rumbo checkin <key-result-id> 42 --confidence 7 --note "Confirmaciones automáticas activas"
+              rumbo report weekly --org spa-el-encanto --out semana.md     (monthly, quarterly too)
 
             Data lives in an embedded SQLite file under --data-dir (./data by default). Give --database-url
             (or RUMBO_DATABASE_URL) to use PostgreSQL instead, e.g. postgres://rumbo:secret@localhost:5432/rumbo.
