@@ -178,7 +178,7 @@ struct RollUpTests {
                 compliantPeriods: nil, measuredPeriods: nil, status: .onTrack, confidence: nil, lastCheckIn: nil,
                 forecast: Forecast(method: .pace, observations: 0))
         }
-        // Pace ratios 2.0 (capped to 1, health 1) and 0.4 (health 0.27): mean 0.63, yellow.
+        // Pace ratios 2.0 (capped to 1: health 0.7) and 0.4 (health 0.28): mean 0.49, yellow.
         // Uncapped, the over-achiever's ratio of 2 would lift the mean into green.
         let status = Objective.status(of: [(1, state(1, expected: 0.5), .increase), (1, state(0.2, expected: 0.5), .increase)])
         #expect(status == .atRisk)
