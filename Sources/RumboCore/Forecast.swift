@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The forecast lives in the core, next to the status rules, because DESIGN.md section 3 defines
 /// the status *from* the forecast's probability: every summary the interfaces show needs it, and
-/// it is a few dozen lines of pure arithmetic with no dependency.
+/// it is a small piece of pure arithmetic with no dependency.
 public struct Forecast: Hashable, Sendable, Codable {
     public enum Method: String, Hashable, Sendable, Codable {
         /// A local linear trend fitted to the history (enough check-ins to see a trend and its noise).
@@ -104,11 +104,11 @@ public struct LocalTrendForecaster: Sendable {
             return Forecast(method: .pace, requiredPacePerWeek: required, observations: byDay.count)
         }
         // To the percent people read, so the light and the number shown never disagree (0.398 is "40%", yellow).
-        let probability = (keyResult.probabilityOfMeetingTarget(mean: prediction.mean, scale: prediction.scale, degreesOfFreedom: fit.degreesOfFreedom) * 100)
+        let probability = (keyResult.probabilityOfMeetingTarget(mean: prediction.mean, spread: prediction.spread, degreesOfFreedom: fit.degreesOfFreedom) * 100)
             .rounded() / 100
         // A percentage cannot leave 0–100, however steep the trend: the range shown stays inside.
         let bound = { (value: Double) in keyResult.unit == "%" ? min(max(value, 0), 100) : value }
-        let half = StudentT.quantile(0.9, degreesOfFreedom: fit.degreesOfFreedom) * prediction.scale
+        let half = StudentT.quantile(0.9, degreesOfFreedom: fit.degreesOfFreedom) * prediction.spread
         return Forecast(
             method: .trend, expected: bound(prediction.mean), low: bound(prediction.mean - half),
             high: bound(prediction.mean + half), probability: probability, requiredPacePerWeek: required,
@@ -127,8 +127,9 @@ public struct LocalTrendForecaster: Sendable {
         var scale: Double
         var offset: Double
 
-        /// The value observed `h` weeks after the last check-in: the t distribution's centre and scale.
-        func predict(weeksAhead h: Double) -> (mean: Double, scale: Double)? {
+        /// The value observed `h` weeks after the last check-in: the t distribution's centre and
+        /// spread (its scale parameter), in the data's units.
+        func predict(weeksAhead h: Double) -> (mean: Double, spread: Double)? {
             let (p11, p12, p22) = p
             // P(h) = F P F' + Q(h), F = [[1, h], [0, 1]]; the integrated slope drift adds h³/3.
             let var11 = p11 + 2 * h * p12 + h * h * p22 + qLevel * h + qSlope * h * h * h / 3
@@ -212,10 +213,10 @@ extension KeyResult {
     }
 
     /// P(value on the due date reaches the target) for a t forecast.
-    func probabilityOfMeetingTarget(mean: Double, scale: Double, degreesOfFreedom: Int) -> Double {
+    func probabilityOfMeetingTarget(mean: Double, spread: Double, degreesOfFreedom: Int) -> Double {
         let below: Bool = kind == .decrease || kind == .keepBelow
-        guard scale > 0 else { return meetsTarget(mean) ? 1 : 0 }
-        let t = (target - mean) / scale
+        guard spread > 0 else { return meetsTarget(mean) ? 1 : 0 }
+        let t = (target - mean) / spread
         let p = below ? StudentT.cdf(t, degreesOfFreedom: degreesOfFreedom) : 1 - StudentT.cdf(t, degreesOfFreedom: degreesOfFreedom)
         return min(max(p, 0), 1)
     }

@@ -10,7 +10,6 @@ struct ForecastCalibrationTests {
     func beatsPace() {
         let report = ForecastCalibration.evaluate(ForecastCalibration.simulatedCorpus(count: 600, seed: 7))
         let brier = Dictionary(uniqueKeysWithValues: report.scores.map { ($0.method, $0.brier) })
-        print(report.scores.map { "\($0.method) \($0.brier)" }, report.trendScores.map { "\($0.method) \($0.brier)" }, report.predictions, report.trendPredictions, report.baseRate)
         #expect(report.predictions > 600 * 8)
         #expect(report.trendPredictions > report.predictions / 2)
         #expect(brier["forecast"]! < brier["pace_ratio"]!)
