@@ -209,8 +209,22 @@ public struct ReportRenderer: Sendable {
         ).values(kind)
         values["t"] = Strings.all(language)
         values["lang"] = language.rawValue
-        values["style"] = styleSheet
-        return try templates.render(fileFormat == .markdown ? "report_md" : "report_print", values)
+        guard fileFormat == .markdown else {
+            values["style"] = styleSheet
+            return try templates.render("report_print", values)
+        }
+        return try templates.render("report_md", Self.markdownSafe(values) as? [String: Any] ?? values)
+    }
+
+    /// Every text with `|` escaped and line breaks flattened, so a title typed with either cannot
+    /// break a Markdown table row (the HTML files are escaped by the templates instead).
+    static func markdownSafe(_ value: Any) -> Any {
+        switch value {
+        case let text as String: text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        case let list as [Any]: list.map(markdownSafe)
+        case let dictionary as [String: Any]: dictionary.mapValues(markdownSafe)
+        default: value
+        }
     }
 }
 

@@ -131,4 +131,12 @@ struct ReviewTests {
             #expect(try await store.list(Cycle.self, in: nimbus.id).contains { $0.name == "2027 Q1" && $0.status == .planning })
         }
     }
+
+    @Test("A title with a pipe or a line break cannot break a Markdown table")
+    func markdownSafe() throws {
+        let safe = try #require(ReportRenderer.markdownSafe(["title": "A | B\nC", "rows": [["n": 1, "t": "x|y"]]]) as? [String: Any])
+        #expect(safe["title"] as? String == "A \\| B C")
+        #expect(((safe["rows"] as? [Any])?.first as? [String: Any])?["t"] as? String == "x\\|y")
+        #expect(((safe["rows"] as? [Any])?.first as? [String: Any])?["n"] as? Int == 1)
+    }
 }
