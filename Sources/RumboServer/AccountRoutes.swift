@@ -56,7 +56,7 @@ struct AccountRoutes: Sendable {
         router.post("/o/:org/settings/tokens/:id/revoke") { request, context in
             let (organization, principal) = try await managedOrganization(context)
             try await store.revokeToken(id: try context.parameters.require("id"), in: organization.id, by: principal.actor)
-            return Response(status: .seeOther, headers: [.location: "/o/\(organization.slug)/settings"])
+            return Response(status: .seeOther, headers: [.location: Self.settingsURL(organization, request)])
         }
         router.post("/o/:org/settings/invitations") { request, context in try await invite(request, context) }
         router.post("/o/:org/settings/members/:user") { request, context in try await changeRole(request, context) }
@@ -227,7 +227,7 @@ struct AccountRoutes: Sendable {
         } catch let error as RumboError where error.code == .invalid {
             return try await settings(request, context, created: nil, costs: form, costsError: error.message(in: language))
         }
-        return Response(status: .seeOther, headers: [.location: "/o/\(organization.slug)/settings?costs=saved&lang=\(language.rawValue)#costs"])
+        return Response(status: .seeOther, headers: [.location: Self.settingsURL(organization, request) + "&costs=saved#costs"])
     }
 
     func createToken(_ request: Request, _ context: Context) async throws -> Response {
@@ -273,7 +273,12 @@ struct AccountRoutes: Sendable {
         try requireCanGrant(membership.role, principal)
         membership.role = role
         try await store.setMembership(membership, by: principal.actor)
-        return Response(status: .seeOther, headers: [.location: "/o/\(organization.slug)/settings"])
+        return Response(status: .seeOther, headers: [.location: Self.settingsURL(organization, request)])
+    }
+
+    /// Back to the settings page in the language the form was shown in.
+    static func settingsURL(_ organization: Organization, _ request: Request) -> String {
+        "/o/\(organization.slug)/settings?lang=\((request.preferredLanguage ?? organization.language).rawValue)"
     }
 
     /// Only an owner makes or unmakes owners.
