@@ -214,7 +214,7 @@ struct AccountRoutes: Sendable {
             let text = (form[field] ?? "").trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { continue }
             guard let number = Formatter.parseNumber(text) else {
-                let message = Strings.text("value_not_number", language).replacingOccurrences(of: "%@", with: text)
+                let message = Strings.text("value_not_number", language, text)
                 return try await settings(request, context, created: nil, costs: form, costsError: message)
             }
             numbers[field] = number

@@ -27,6 +27,19 @@ struct ReviewBuilder {
 
     var language: Language { presenter.language }
     var format: Formatter { presenter.format }
+
+    /// The review's cycle data and values, for the web page and the files alike; `nil` when the
+    /// organization has no cycles. An unknown team is "not found".
+    static func load(
+        _ kind: ReviewKind, store: Store, organization: Organization, language: Language, cycleID: String?, teamID: String?, now: Date
+    ) async throws -> (data: CycleData, values: [String: Any])? {
+        let today = LocalDate(now, in: organization.zone)
+        guard let data = try await store.cycleData(for: organization, cycleID: cycleID, today: today) else { return nil }
+        if let teamID, !data.teams.contains(where: { $0.id == teamID }) { throw RumboError.notFound("team", id: teamID) }
+        let builder = ReviewBuilder(
+            store: store, presenter: ReportPresenter(language: language, organization: organization), data: data, today: today, now: now, teamID: teamID)
+        return (data, try await builder.values(kind))
+    }
     var slug: String { presenter.organization.slug }
 
     func values(_ kind: ReviewKind) async throws -> [String: Any] {
@@ -199,14 +212,12 @@ public struct ReportRenderer: Sendable {
         _ kind: ReviewKind, as fileFormat: ReportFormat, store: Store, organization: Organization, cycleID: String?, teamID: String?,
         language: Language, now: Date
     ) async throws -> String {
-        let today = LocalDate(now, in: organization.zone)
-        guard let data = try await store.cycleData(for: organization, cycleID: cycleID, today: today) else {
+        guard
+            var values = try await ReviewBuilder.load(
+                kind, store: store, organization: organization, language: language, cycleID: cycleID, teamID: teamID, now: now)?.values
+        else {
             throw RumboError(.notFound, en: "\(organization.name) has no cycles yet.", es: "\(organization.name) aún no tiene ciclos.")
         }
-        if let teamID, !data.teams.contains(where: { $0.id == teamID }) { throw RumboError.notFound("team", id: teamID) }
-        var values = try await ReviewBuilder(
-            store: store, presenter: ReportPresenter(language: language, organization: organization), data: data, today: today, now: now, teamID: teamID
-        ).values(kind)
         values["t"] = Strings.all(language)
         values["lang"] = language.rawValue
         guard fileFormat == .markdown else {
@@ -260,17 +271,15 @@ struct ReviewRoutes: Sendable {
     {
         let page = try await web.pageContext(request, context)
         let kind = try given ?? kind(context)
-        let today = web.today(page.organization)
-        let cycleID = request.uri.queryParameters.get("cycle")
-        guard let data = try await store.cycleData(for: page.organization, cycleID: cycleID, today: today) else {
+        let teamID = teamID(request)
+        guard
+            let (data, built) = try await ReviewBuilder.load(
+                kind, store: store, organization: page.organization, language: page.language, cycleID: request.uri.queryParameters.get("cycle"),
+                teamID: teamID, now: web.configuration.clock())
+        else {
             return try web.render("empty", page: page, title: page.organization.name, ["message": Strings.text("no_cycles", page.language)], request: request)
         }
-        let teamID = teamID(request)
-        if let teamID, !data.teams.contains(where: { $0.id == teamID }) { throw RumboError.notFound("team", id: teamID) }
-        var values = try await ReviewBuilder(
-            store: store, presenter: ReportPresenter(language: page.language, organization: page.organization), data: data, today: today,
-            now: web.configuration.clock(), teamID: teamID
-        ).values(kind)
+        var values = built
         var query = "lang=\(page.language.rawValue)&cycle=\(percentEncode(data.cycle.id))"
         if let teamID { query += "&team=\(percentEncode(teamID))" }
         values["query"] = query

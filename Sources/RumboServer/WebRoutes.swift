@@ -67,10 +67,7 @@ struct WebRoutes: Sendable {
         let data = try await store.cycleData(for: page.organization, cycleID: request.uri.queryParameters.get("cycle"), today: today(page.organization))
         var values: [String: Any] = ["team": ["name": team.name, "id": team.id]]
         if let data {
-            let tree = TeamTree(teams: data.teams).ordered
-            // This team and every team below it.
-            var included: Set<String> = [team.id]
-            for (candidate, _) in tree where candidate.parentID.map(included.contains) == true { included.insert(candidate.id) }
+            let included = data.teamAndBelow(team.id)
             let summaries = data.summaries(today: today(page.organization)).filter { included.contains($0.team.id) }
             values["cycle"] = page.cycle(data.cycle)
             values["cycles"] = page.cycles(data)
@@ -104,7 +101,7 @@ struct WebRoutes: Sendable {
         }
         let initiatives = data.initiatives.filter { !$0.keyResultIDs.filter(targets.contains).isEmpty }
         let team = data.teams.first { $0.id == objective.teamID }
-        let coach = try await coachHints(data, about: targets, page: page)
+        let coach = coachHints(data, about: targets, page: page, bindings: try await store.bindings(in: page.organization.id))
         return try render(
             "objective", page: page, title: objective.title,
             [
@@ -117,9 +114,8 @@ struct WebRoutes: Sendable {
     }
 
     /// The OKR coach's findings about these objectives and key results, in the page's language.
-    func coachHints(_ data: CycleData, about ids: Set<String>, page: PageContext) async throws -> [[String: String]] {
-        let metricIDs = try await store.bindings(in: page.organization.id).mapValues(\.metricID)
-        return OKRCoach.review(data, today: today(page.organization), metricIDs: metricIDs).filter { ids.contains($0.subjectID) }.map {
+    func coachHints(_ data: CycleData, about ids: Set<String>, page: PageContext, bindings: [String: MetricBinding]) -> [[String: String]] {
+        OKRCoach.review(data, today: today(page.organization), metricIDs: bindings.mapValues(\.metricID)).filter { ids.contains($0.subjectID) }.map {
             ["rule": $0.rule, "severity": $0.severity.rawValue, "message": $0.message(in: page.language)]
         }
     }
@@ -162,10 +158,13 @@ struct WebRoutes: Sendable {
         let impact = page.impactLines(keyResult, history: summary.history, costs: try await store.impactSettings(in: organization.id))
         values["impact"] = impact
         values["has_impact"] = !impact.isEmpty
-        let coach = try await coachHints(data, about: [keyResult.id], page: page)
+        let bindings = try await store.bindings(in: organization.id)
+        let coach = coachHints(data, about: [keyResult.id], page: page, bindings: bindings)
         values["coach"] = coach
         values["has_coach"] = !coach.isEmpty
-        values.merge(try await bindingValues(keyResult, teamID: objective.teamID, cycle: data.cycle, page: page, error: bindingError)) { _, new in new }
+        values.merge(
+            try await bindingValues(keyResult, binding: bindings[keyResult.id], teamID: objective.teamID, cycle: data.cycle, page: page, error: bindingError)
+        ) { _, new in new }
         if let levels = keyResult.levels {
             values["levels"] = ["commit": page.format.value(levels.commit, unit: keyResult.unit), "stretch": page.format.value(levels.stretch, unit: keyResult.unit)]
         }
@@ -175,8 +174,9 @@ struct WebRoutes: Sendable {
     }
 
     /// The key result's metric binding: what it updates from, and the form to change it.
-    func bindingValues(_ keyResult: KeyResult, teamID: String, cycle: Cycle, page: PageContext, error: String?) async throws -> [String: Any] {
-        let binding = try await store.bindings(in: page.organization.id)[keyResult.id]
+    func bindingValues(_ keyResult: KeyResult, binding: MetricBinding?, teamID: String, cycle: Cycle, page: PageContext, error: String?) async throws
+        -> [String: Any]
+    {
         let es = page.language == .spanish
         let mayEdit = try await access.allows(page.principal, .editOKRs(teamIDs: [teamID]), in: page.organization)
         var values: [String: Any] = [
@@ -219,7 +219,7 @@ struct WebRoutes: Sendable {
             return try await self.keyResult(request, context, form: form, error: Strings.text("value_required", page.language))
         }
         guard let value = Formatter.parseNumber(typed) else {
-            let message = Strings.text("value_not_number", page.language).replacingOccurrences(of: "%@", with: typed)
+            let message = Strings.text("value_not_number", page.language, typed)
             return try await self.keyResult(request, context, form: form, error: message)
         }
         let checkIn = CheckIn(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresKit
+import RumboCore
 import RumboStore
 
 /// A fresh, migrated database for one test, on either engine.
@@ -119,5 +120,23 @@ actor EngineAnnouncer {
             ? "PostgreSQL at \(ProcessInfo.processInfo.environment["RUMBO_TEST_POSTGRES_URL"] ?? "(RUMBO_TEST_POSTGRES_URL not set)")"
             : "SQLite (a temporary file per test)"
         print("[RumboTestSupport] running store and API tests on \(detail)")
+    }
+}
+
+extension TestDatabases {
+    /// One demo organization, built as of `day`.
+    public static func demo(_ slug: String, asOf day: LocalDate = LocalDate("2026-11-25")!) -> DemoOrganization {
+        Demo.organizations(asOf: day).first { $0.organization.slug == slug }!
+    }
+
+    /// Loads a demo organization with its customer data and automatic check-ins, "now" being noon
+    /// of `day` in its time zone; returns the demo and that instant.
+    public static func loadDemoWithData(_ slug: String, into store: Store, asOf day: LocalDate = LocalDate("2026-11-25")!) async throws
+        -> (demo: DemoOrganization, now: Date)
+    {
+        let demo = demo(slug, asOf: day)
+        let now = day.startOfDay(in: demo.organization.zone).addingTimeInterval(12 * 3600)
+        _ = try await store.loadDemo(demo, today: day, now: now)
+        return (demo, now)
     }
 }

@@ -10,9 +10,7 @@ import Testing
     func atRiskAndAlerts(engine: EngineKind) async throws {
         try await TestDatabases.withStore(engine) { (store: Store) async throws in
             let today = LocalDate("2026-11-25")!
-            let demo = Demo.organizations(asOf: today).first { $0.organization.slug == "spa-el-encanto" }!
-            let now = today.startOfDay(in: demo.organization.zone).addingTimeInterval(12 * 3600)
-            _ = try await store.loadDemo(demo, today: today, now: now)
+            let (demo, now) = try await TestDatabases.loadDemoWithData("spa-el-encanto", into: store, asOf: today)
             let organization = demo.organization
             let org = organization.id
 

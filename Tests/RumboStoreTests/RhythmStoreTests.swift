@@ -9,7 +9,7 @@ import Testing
     @Test("Lessons are recorded per cycle and team, validated, and read back in order", arguments: TestDatabases.engines)
     func lessons(engine: EngineKind) async throws {
         try await TestDatabases.withStore(engine) { (store: Store) async throws in
-            let demo = Demo.organizations(asOf: LocalDate("2026-11-25")!).first { $0.organization.slug == "spa-el-encanto" }!
+            let demo = TestDatabases.demo("spa-el-encanto")
             try await store.load(demo)
             let org = demo.organization.id
             let cycle = demo.cycles.last!.id
@@ -43,9 +43,7 @@ import Testing
     func metricImpacts(engine: EngineKind) async throws {
         try await TestDatabases.withStore(engine) { (store: Store) async throws in
             let today = LocalDate("2026-11-25")!
-            let demo = Demo.organizations(asOf: today).first { $0.organization.slug == "spa-el-encanto" }!
-            let now = today.startOfDay(in: demo.organization.zone).addingTimeInterval(12 * 3600)
-            _ = try await store.loadDemo(demo, today: today, now: now)
+            let (demo, now) = try await TestDatabases.loadDemoWithData("spa-el-encanto", into: store, asOf: today)
             let data = try #require(try await store.cycleData(for: demo.organization, today: today))
             let review = data.monthlyReview(today: today)
             let impacts = try await store.initiativeImpacts(review, in: demo.organization, asOf: now)
@@ -72,7 +70,7 @@ import Testing
     @Test("Stated costs are saved, read back and validated", arguments: TestDatabases.engines)
     func costs(engine: EngineKind) async throws {
         try await TestDatabases.withStore(engine) { (store: Store) async throws in
-            let demo = Demo.organizations(asOf: LocalDate("2026-11-25")!).first { $0.organization.slug == "nimbus-support" }!
+            let demo = TestDatabases.demo("nimbus-support")
             try await store.load(demo)
             let org = demo.organization.id
             #expect(try await store.impactSettings(in: org) == ImpactSettings())
@@ -88,7 +86,7 @@ import Testing
     func carryOver(engine: EngineKind) async throws {
         try await TestDatabases.withStore(engine) { (store: Store) async throws in
             let today = LocalDate("2026-11-25")!
-            let demo = Demo.organizations(asOf: today).first { $0.organization.slug == "spa-el-encanto" }!
+            let demo = TestDatabases.demo("spa-el-encanto", asOf: today)
             try await store.load(demo)
             let organization = demo.organization
             let source = try #require(try await store.cycleData(for: organization, today: today))
